@@ -1,0 +1,62 @@
+/*
+ * handlers.h — one function per (route, method); see routes.c for the table.
+ *
+ * A handler runs after routing, authentication and body parsing. It
+ * validates its input against declared fields, asks the library to decide
+ * and act, and writes the answer. Handlers hold no SQL.
+ */
+#ifndef VSESSION_HANDLERS_H
+#define VSESSION_HANDLERS_H
+
+#include "http.h"
+#include "vsession/jsonin.h"
+#include "vsession/query.h"
+
+void vs_h_health(struct vs_ctx *ctx);
+void vs_h_login(struct vs_ctx *ctx);
+void vs_h_logout(struct vs_ctx *ctx);
+void vs_h_me(struct vs_ctx *ctx);
+void vs_h_partner_clients(struct vs_ctx *ctx);
+
+void vs_h_session_create(struct vs_ctx *ctx);
+void vs_h_session_get(struct vs_ctx *ctx);
+void vs_h_session_update(struct vs_ctx *ctx);
+void vs_h_session_delete(struct vs_ctx *ctx);
+void vs_h_partner_sessions(struct vs_ctx *ctx);
+void vs_h_user_sessions(struct vs_ctx *ctx);
+void vs_h_session_verify(struct vs_ctx *ctx);
+void vs_h_session_ics(struct vs_ctx *ctx);
+
+void vs_h_session_join(struct vs_ctx *ctx);
+void vs_h_session_invite(struct vs_ctx *ctx);
+void vs_h_guest_join(struct vs_ctx *ctx);
+
+void vs_h_appointments_list(struct vs_ctx *ctx);
+void vs_h_appointment_create(struct vs_ctx *ctx);
+void vs_h_appointment_get(struct vs_ctx *ctx);
+void vs_h_appointment_update(struct vs_ctx *ctx);
+void vs_h_appointment_delete(struct vs_ctx *ctx);
+void vs_h_calendar(struct vs_ctx *ctx);
+
+void vs_h_test_sleep(struct vs_ctx *ctx);
+
+/*
+ * Validates the request body against aField (see jsonin.h). On failure
+ * answers 422 validation_failed naming the field and returns false.
+ */
+bool vs_h_form(struct vs_ctx *ctx, const struct vs_field *aField, size_t nField,
+	       struct vs_value *aValue);
+
+/* Parses the query string against the allowed keys; 422 naming the key on failure. */
+bool vs_h_query(struct vs_ctx *ctx, const char *const *azAllowed, struct vs_query *q);
+
+/* Answers 422 validation_failed for zField with zMessage. */
+void vs_h_invalid(struct vs_ctx *ctx, const char *zField, const char *zMessage);
+
+/* The caller as an origin for audit rows and rate-limit keys. */
+struct vs_origin vs_h_origin(const struct vs_ctx *ctx);
+
+/* Writes the user object {"id","role","name","email","timezone"}. */
+void vs_h_user_json(struct vs_buf *b, const struct vs_user *u);
+
+#endif

@@ -1,0 +1,361 @@
+/*
+ * worker.c — the request loop of one worker process.
+ *
+ * Duties, per request, in this order (nothing later runs when an earlier step
+ * answers): route the raw path (404/405), refuse oversized bodies by their
+ * declared length (413), authenticate (401), check the media type (415),
+ * read and strictly parse the body (400), run the handler, write the answer,
+ * log one line. Every buffer a request uses is reset, not freed, so a
+ * worker allocates almost nothing per request once warm.
+ *
+ * The worker accepts connections itself (poll on the listening socket and
+ * a self-pipe) and hands each to libfcgi, so a SIGTERM while idle ends the
+ * worker at once and a SIGTERM during a request lets it finish first.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <fcgiapp.h>
+
+#include "auth.h"
+#include "router.h"
+#include "worker.h"
+#include "vsession/jsonin.h"
+#include "vsession/json.h"
+#include "vsession/timeutil.h"
+
+static int aSigPipe[2] = { -1, -1 };
+
+void vs_log(const char *zLevel, const char *zFmt, ...)
+{
+	char zTime[VS_TIME_FORMAT_MAX];
+	char zLine[1024];
+	va_list ap;
+	int n;
+
+	vs_time_format_utc(vs_time_now_us() / 1000 * 1000, zTime);
+	n = snprintf(zLine, sizeof(zLine), "%s %s pid=%d ", zTime, zLevel, (int)getpid());
+	if (n < 0)
+		return;
+	va_start(ap, zFmt);
+	vsnprintf(zLine + n, sizeof(zLine) - (size_t)n, zFmt, ap);
+	va_end(ap);
+	fprintf(stderr, "%s\n", zLine);
+}
+
+static void on_signal(int iSig)
+{
+	int e = errno;
+	unsigned char c = (unsigned char)iSig;
+	ssize_t w = write(aSigPipe[1], &c, 1);
+	(void)w;
+	errno = e;
+}
+
+/* Accepts only peers listed in FCGI_WEB_SERVER_ADDRS (TCP only). */
+static bool peer_allowed(const struct vs_config *cfg, const struct sockaddr_storage *ss)
+{
+	char zAddr[INET6_ADDRSTRLEN];
+	const char *p;
+	size_t n;
+
+	if (cfg->zAllowedAddrs == NULL || ss->ss_family == AF_UNIX)
+		return true;
+	if (ss->ss_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)ss)->sin_addr, zAddr, sizeof(zAddr));
+	else if (ss->ss_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)ss)->sin6_addr, zAddr, sizeof(zAddr));
+	else
+		return false;
+	n = strlen(zAddr);
+	for (p = cfg->zAllowedAddrs; *p; ) {
+		size_t k = strcspn(p, ", ");
+		if (k == n && !strncmp(p, zAddr, n))
+			return true;
+		p += k;
+		p += strspn(p, ", ");
+	}
+	return false;
+}
+
+/* Reads the declared body, at most VS_BODY_MAX bytes, into req->zBody. */
+static bool read_body(FCGX_Request *fr, struct vs_buf *pBody, size_t nWant)
+{
+	vs_buf_reset(pBody);
+	if (vs_buf_reserve(pBody, nWant) != VS_OK)
+		return false;
+	while (pBody->nLen < nWant) {
+		int n = FCGX_GetStr(pBody->zData + pBody->nLen, (int)(nWant - pBody->nLen), fr->in);
+		if (n <= 0)
+			return false;
+		pBody->nLen += (size_t)n;
+	}
+	pBody->zData[pBody->nLen] = '\0';
+	return true;
+}
+
+/* Media types compare case-insensitively; parameters (charset) are allowed. */
+static bool is_json_type(const char *z)
+{
+	size_t n;
+
+	if (z == NULL)
+		return false;
+	while (*z == ' ')
+		z++;
+	n = strlen("application/json");
+	if (strncasecmp(z, "application/json", n) != 0)
+		return false;
+	z += n;
+	while (*z == ' ')
+		z++;
+	return *z == '\0' || *z == ';';
+}
+
+static void write_response(FCGX_Request *fr, struct vs_request *req, struct vs_response *res)
+{
+	char zHead[512];
+	int n;
+	bool bHead = req->eMethod == VS_HEAD;
+
+	n = snprintf(zHead, sizeof(zHead),
+		     "Status: %d %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\nCache-Control: no-store\r\n",
+		     res->iStatus, vs_http_reason(res->iStatus),
+		     res->zContentType ? res->zContentType : "application/json",
+		     res->iStatus == 204 ? (size_t)0 : res->body.nLen);
+	if (n < 0 || (size_t)n >= sizeof(zHead))
+		return;
+	FCGX_PutStr(zHead, n, fr->out);
+	if (req->zRequestId != NULL && req->zRequestId[0] != '\0' &&
+	    strlen(req->zRequestId) < 64 && strpbrk(req->zRequestId, "\r\n") == NULL) {
+		FCGX_PutS("X-Request-Id: ", fr->out);
+		FCGX_PutS(req->zRequestId, fr->out);
+		FCGX_PutS("\r\n", fr->out);
+	}
+	if (res->headers.nLen > 0)
+		FCGX_PutStr(res->headers.zData, (int)res->headers.nLen, fr->out);
+	FCGX_PutStr("\r\n", 2, fr->out);
+	if (!bHead && res->iStatus != 204 && res->body.nLen > 0)
+		FCGX_PutStr(res->body.zData, (int)res->body.nLen, fr->out);
+}
+
+/* Fills req from the FastCGI parameters; the strings belong to fr. */
+static void read_params(FCGX_Request *fr, struct vs_request *req)
+{
+	const char *zUri, *zLen, *q;
+
+	req->zMethod = FCGX_GetParam("REQUEST_METHOD", fr->envp);
+	req->eMethod = vs_method_parse(req->zMethod);
+	zUri = FCGX_GetParam("REQUEST_URI", fr->envp);
+	if (zUri == NULL)
+		zUri = "";
+	q = strchr(zUri, '?');
+	req->zPath = zUri;
+	req->nPath = q ? (size_t)(q - zUri) : strlen(zUri);
+	req->zQuery = q ? q + 1 : "";
+	req->zContentType = FCGX_GetParam("CONTENT_TYPE", fr->envp);
+	req->zAuthorization = FCGX_GetParam("HTTP_AUTHORIZATION", fr->envp);
+	req->zCookie = FCGX_GetParam("HTTP_COOKIE", fr->envp);
+	req->zRemoteAddr = FCGX_GetParam("REMOTE_ADDR", fr->envp);
+	req->zRequestId = FCGX_GetParam("REQUEST_ID", fr->envp);
+	zLen = FCGX_GetParam("CONTENT_LENGTH", fr->envp);
+	req->iContentLength = -1;
+	if (zLen != NULL && zLen[0] != '\0') {
+		char *zEnd;
+		long long v;
+		errno = 0;
+		v = strtoll(zLen, &zEnd, 10);
+		req->iContentLength = (errno || *zEnd || v < 0) ? INT64_MAX : v;
+	}
+}
+
+/* Runs one request through every step named at the top of this file. */
+static void handle(FCGX_Request *fr, struct vs_ctx *ctx, struct vs_buf *pBody, struct vs_slot *pSlot)
+{
+	struct vs_request *req = ctx->req;
+	struct vs_response *res = ctx->res;
+	const struct vs_route_method *m = NULL;
+	enum vs_match eMatch;
+	char zAllow[64];
+	bool bHasBody;
+
+	memset(req, 0, sizeof(*req));
+	req->iRoute = -1;
+	req->iNowUs = vs_time_now_us();
+	read_params(fr, req);
+	memset(&ctx->caller, 0, sizeof(ctx->caller));
+	ctx->zAuditAction = NULL;
+	res->iStatus = 200;
+	res->zContentType = NULL;
+	vs_buf_reset(&res->body);
+	vs_buf_reset(&res->headers);
+
+	eMatch = vs_route_match(req->eMethod, req->zPath, req->nPath, &req->iRoute, &m, req->aId);
+	pSlot->iRoute = req->iRoute;
+	if (eMatch == VS_MATCH_NOT_FOUND) {
+		vs_http_error(res, 404, "not_found", "There is no such resource.", NULL);
+		return;
+	}
+	if (eMatch == VS_MATCH_METHOD) {
+		vs_route_allow(req->iRoute, zAllow, sizeof(zAllow));
+		vs_http_header(res, "Allow", zAllow);
+		vs_http_error(res, 405, "method_not_allowed", "This method is not allowed here.", NULL);
+		return;
+	}
+	bHasBody = req->iContentLength > 0;
+	if (req->iContentLength > VS_BODY_MAX) {
+		vs_http_error(res, 413, "payload_too_large", "The request body is larger than 64 KiB.", NULL);
+		return;
+	}
+	if (!(m->fFlags & VS_RF_PUBLIC) && !vs_authenticate(ctx))
+		return;
+	if (m->fFlags & VS_RF_BODY) {
+		if (!is_json_type(req->zContentType)) {
+			vs_http_error(res, 415, "unsupported_media_type",
+				      "Send the body as application/json.", NULL);
+			return;
+		}
+		if (!bHasBody || !read_body(fr, pBody, (size_t)req->iContentLength)) {
+			vs_http_error(res, 400, "invalid_json", "The body must be a JSON object.", NULL);
+			return;
+		}
+		req->zBody = pBody->zData;
+		req->nBody = pBody->nLen;
+		req->pJson = vs_json_parse_object(req->zBody, req->nBody);
+		if (req->pJson == NULL) {
+			vs_http_error(res, 400, "invalid_json",
+				      "The body must be one JSON object in valid UTF-8, without duplicate keys.", NULL);
+			return;
+		}
+	} else if (bHasBody) {
+		vs_http_error(res, 415, "unsupported_media_type", "This request takes no body.", NULL);
+		return;
+	}
+	m->xHandler(ctx);
+}
+
+void vs_worker_run(const struct vs_config *cfg, int iListenFd, struct vs_slot *pSlot)
+{
+	struct sigaction sa;
+	FCGX_Request fr;
+	struct vs_request req;
+	struct vs_response res = { 200, NULL, VS_BUF_INIT, VS_BUF_INIT };
+	struct vs_buf body = VS_BUF_INIT;
+	struct vs_ctx ctx;
+	struct pollfd aPoll[2];
+	bool bStop = false;
+	int64_t nServed = 0;
+
+	prctl(PR_SET_PDEATHSIG, SIGTERM);
+	if (pipe2(aSigPipe, O_CLOEXEC | O_NONBLOCK) != 0) {
+		vs_log("error", "event=worker_start_failed reason=pipe");
+		_exit(1);
+	}
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGQUIT, &sa, NULL);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGPIPE, &sa, NULL);
+	sa.sa_handler = SIG_DFL;
+	sigaction(SIGCHLD, &sa, NULL);
+	{
+		sigset_t set;
+		sigemptyset(&set);
+		sigprocmask(SIG_SETMASK, &set, NULL);
+	}
+
+	FCGX_Init();
+	/* listen_sock -1: libfcgi never accepts by itself; we hand it connections. */
+	FCGX_InitRequest(&fr, -1, 0);
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.req = &req;
+	ctx.res = &res;
+	ctx.cfg = cfg;
+	ctx.db = vs_db_new(cfg->zDatabaseUrl, cfg->bPrepare);
+	if (ctx.db == NULL)
+		_exit(1);
+	(void)vs_db_connect(ctx.db); /* best effort: requests reconnect as needed */
+	pSlot->iPid = getpid();
+	pSlot->iRequestStartUs = 0;
+	pSlot->iRoute = -1;
+
+	aPoll[0].fd = iListenFd;
+	aPoll[0].events = POLLIN;
+	aPoll[1].fd = aSigPipe[0];
+	aPoll[1].events = POLLIN;
+	while (!bStop) {
+		struct sockaddr_storage ss;
+		socklen_t nSs = sizeof(ss);
+		int fd, rc;
+		int64_t iStart;
+
+		if (poll(aPoll, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		if (aPoll[1].revents & POLLIN) {
+			unsigned char c;
+			while (read(aSigPipe[0], &c, 1) == 1)
+				if (c == SIGTERM || c == SIGQUIT)
+					bStop = true;
+			continue;
+		}
+		if (!(aPoll[0].revents & POLLIN))
+			continue;
+		fd = accept4(iListenFd, (struct sockaddr *)&ss, &nSs, SOCK_CLOEXEC);
+		if (fd < 0)
+			continue; /* another worker took it, or the peer left */
+		if (!peer_allowed(cfg, &ss)) {
+			close(fd);
+			continue;
+		}
+		iStart = vs_time_now_us();
+		pSlot->iRequestStartUs = iStart;
+		fr.ipcFd = fd;
+		fr.keepConnection = 1; /* keeps FCGX_Accept_r from closing the fd we hand it */
+		rc = FCGX_Accept_r(&fr);
+		if (rc < 0) {
+			pSlot->iRequestStartUs = 0;
+			continue;
+		}
+		handle(&fr, &ctx, &body, pSlot);
+		snprintf(pSlot->zRequestId, sizeof(pSlot->zRequestId), "%s", req.zRequestId ? req.zRequestId : "-");
+		write_response(&fr, &req, &res);
+		vs_log("info", "request_id=%s method=%s route=%s status=%d duration_ms=%.2f",
+		       req.zRequestId ? req.zRequestId : "-", req.zMethod ? req.zMethod : "-",
+		       req.iRoute >= 0 ? vs_aRoute[req.iRoute].zName : "-", res.iStatus,
+		       (double)(vs_time_now_us() - iStart) / 1000.0);
+		if (req.pJson != NULL) {
+			cJSON_Delete(req.pJson);
+			req.pJson = NULL;
+		}
+		FCGX_Finish_r(&fr);
+		pSlot->iRequestStartUs = 0;
+		pSlot->iRoute = -1;
+		pSlot->nServed = ++nServed;
+		if (cfg->nMaxRequests > 0 && nServed >= cfg->nMaxRequests)
+			bStop = true;
+	}
+	vs_db_free(ctx.db);
+	vs_buf_free(&res.body);
+	vs_buf_free(&res.headers);
+	vs_buf_free(&body);
+	_exit(0);
+}

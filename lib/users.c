@@ -1,0 +1,427 @@
+/*
+ * users.c — accounts, logins, rate limits and the audit log.
+ *
+ * Login cost is the same for unknown and known emails (a dummy argon2id
+ * verify), and every attempt first reserves a slot in the database counters
+ * so concurrent guesses on many workers can never exceed the limits.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "vsession/crypto.h"
+#include "vsession/json.h"
+#include "vsession/store.h"
+
+static const char *const azRole[] = { "none", "partner", "client", "admin" };
+
+const char *vs_role_name(enum vs_role e)
+{
+	return (unsigned)e <= VS_ROLE_ADMIN ? azRole[e] : "none";
+}
+
+enum vs_role vs_role_parse(const char *z)
+{
+	for (int i = VS_ROLE_PARTNER; i <= VS_ROLE_ADMIN; i++)
+		if (z != NULL && !strcmp(z, azRole[i]))
+			return (enum vs_role)i;
+	return VS_ROLE_NONE;
+}
+
+/* ---- health ---------------------------------------------------------- */
+
+static struct vs_stmt stPing = VS_STMT("ping", 0, true, "SELECT 1");
+
+enum vs_err vs_store_ping(struct vs_db *db)
+{
+	PGresult *r;
+	enum vs_err rc = vs_db_exec(db, &stPing, NULL, &r);
+
+	if (rc == VS_OK)
+		PQclear(r);
+	return rc == VS_OK ? VS_OK : VS_ERR_UNAVAILABLE;
+}
+
+/* ---- audit ----------------------------------------------------------- */
+
+static struct vs_stmt stAudit = VS_STMT("audit_write", 8, false,
+	"INSERT INTO audit_log (actor_id, actor_email, action, object_type, object_id, outcome,"
+	" request_id, client_addr) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)");
+
+enum vs_err vs_audit_write(struct vs_db *db, const struct vs_origin *o, const struct vs_audit *a)
+{
+	char zActor[24], zObj[24];
+	const char *az[8];
+	PGresult *r;
+	enum vs_err rc;
+
+	az[0] = a->iActorId > 0 ? vs_db_param_i64(zActor, a->iActorId) : NULL;
+	az[1] = a->zActorEmail;
+	az[2] = a->zAction;
+	az[3] = a->zObjectType;
+	az[4] = a->iObjectId > 0 ? vs_db_param_i64(zObj, a->iObjectId) : NULL;
+	az[5] = a->zOutcome;
+	az[6] = o != NULL && o->zRequestId != NULL && strlen(o->zRequestId) < 64 ? o->zRequestId : NULL;
+	az[7] = o != NULL ? o->zClientAddr : NULL;
+	rc = vs_db_exec(db, &stAudit, az, &r);
+	if (rc == VS_OK)
+		PQclear(r);
+	return rc;
+}
+
+/* ---- rate limits ----------------------------------------------------- */
+
+static struct vs_stmt stLimitReserve = VS_STMT("limit_reserve", 5, false,
+	"WITH k(key, lim) AS (VALUES ($1::text, $2::int), ($3::text, $4::int)),"
+	" up AS ("
+	"  INSERT INTO attempt_counters AS c (key, window_start, attempts)"
+	"  SELECT key, now(), 1 FROM k WHERE key IS NOT NULL"
+	"  ON CONFLICT (key) DO UPDATE SET"
+	"   attempts = CASE WHEN c.window_start <= now() - make_interval(secs => $5::int) THEN 1"
+	"              ELSE c.attempts + 1 END,"
+	"   window_start = CASE WHEN c.window_start <= now() - make_interval(secs => $5::int) THEN now()"
+	"              ELSE c.window_start END"
+	"  RETURNING c.key, c.attempts, c.window_start)"
+	" SELECT coalesce(max(ceil(extract(epoch FROM up.window_start + make_interval(secs => $5::int) - now())))"
+	"        FILTER (WHERE up.attempts > k.lim), 0)::int"
+	" FROM up JOIN k USING (key)");
+
+static struct vs_stmt stLimitRelease = VS_STMT("limit_release", 2, false,
+	"UPDATE attempt_counters SET attempts = greatest(attempts - 1, 0)"
+	" WHERE key = $1 OR key = $2");
+
+enum vs_err vs_limit_reserve(struct vs_db *db, const char *zKey1, int nMax1,
+			     const char *zKey2, int nMax2, int iWindowSec, int *piRetryAfter)
+{
+	char zMax1[24], zMax2[24], zWin[24];
+	const char *az[5] = { zKey1, vs_db_param_i64(zMax1, nMax1), zKey2,
+			      vs_db_param_i64(zMax2, nMax2), vs_db_param_i64(zWin, iWindowSec) };
+	PGresult *r;
+	enum vs_err rc;
+	int64_t iRetry;
+
+	*piRetryAfter = 0;
+	rc = vs_db_exec(db, &stLimitReserve, az, &r);
+	if (rc != VS_OK)
+		return rc;
+	iRetry = PQntuples(r) == 1 ? vs_db_i64(r, 0, 0) : 0;
+	PQclear(r);
+	if (iRetry <= 0)
+		return VS_OK;
+	vs_limit_release(db, zKey1, zKey2);
+	*piRetryAfter = (int)iRetry;
+	return VS_ERR_RATE_LIMITED;
+}
+
+enum vs_err vs_limit_release(struct vs_db *db, const char *zKey1, const char *zKey2)
+{
+	const char *az[2] = { zKey1, zKey2 };
+	PGresult *r;
+	enum vs_err rc = vs_db_exec(db, &stLimitRelease, az, &r);
+
+	if (rc == VS_OK)
+		PQclear(r);
+	return rc;
+}
+
+/* ---- users ----------------------------------------------------------- */
+
+static struct vs_stmt stUserCreate = VS_STMT("user_create", 5, false,
+	"INSERT INTO users (role, email, name, timezone, password_hash)"
+	" SELECT $1, $2, $3, $4, $5 WHERE EXISTS (SELECT 1 FROM pg_timezone_names WHERE name = $4)"
+	" RETURNING id");
+
+enum vs_err vs_user_create(struct vs_db *db, enum vs_role eRole, const char *zEmail,
+			   const char *zName, const char *zTimezone, const char *zPassword,
+			   size_t nPassword, int64_t *piId, const char **pzWhy)
+{
+	char zHash[VS_PASSWORD_HASH_MAX];
+	const char *az[5];
+	PGresult *r;
+	enum vs_err rc;
+
+	*pzWhy = NULL;
+	if (eRole == VS_ROLE_NONE) {
+		*pzWhy = "role must be partner, client or admin";
+		return VS_ERR_INVALID;
+	}
+	if (nPassword < 8 || nPassword > 1024) {
+		*pzWhy = "the password must be 8 to 1024 bytes";
+		return VS_ERR_INVALID;
+	}
+	if ((rc = vs_password_hash(zPassword, nPassword, zHash)) != VS_OK)
+		return rc;
+	az[0] = vs_role_name(eRole);
+	az[1] = zEmail;
+	az[2] = zName;
+	az[3] = zTimezone;
+	az[4] = zHash;
+	rc = vs_db_exec(db, &stUserCreate, az, &r);
+	explicit_bzero(zHash, sizeof(zHash));
+	if (rc == VS_ERR_DUPLICATE) {
+		*pzWhy = "a user with this email exists already";
+		return rc;
+	}
+	if (rc == VS_ERR_INVALID) {
+		*pzWhy = "the email, name or time zone is not valid";
+		return rc;
+	}
+	if (rc != VS_OK)
+		return rc;
+	if (PQntuples(r) != 1) {
+		PQclear(r);
+		*pzWhy = "the time zone is not a known IANA zone such as Europe/Berlin";
+		return VS_ERR_INVALID;
+	}
+	*piId = vs_db_i64(r, 0, 0);
+	PQclear(r);
+	return VS_OK;
+}
+
+static void fill_user(const PGresult *r, int iRow, int iCol, struct vs_user *u)
+{
+	u->iId = vs_db_i64(r, iRow, iCol);
+	u->eRole = vs_role_parse(PQgetvalue(r, iRow, iCol + 1));
+	snprintf(u->zName, sizeof(u->zName), "%s", PQgetvalue(r, iRow, iCol + 2));
+	snprintf(u->zEmail, sizeof(u->zEmail), "%s", PQgetvalue(r, iRow, iCol + 3));
+	snprintf(u->zTimezone, sizeof(u->zTimezone), "%s", PQgetvalue(r, iRow, iCol + 4));
+}
+
+static struct vs_stmt stUserGet = VS_STMT("user_get", 1, true,
+	"SELECT id, role, name, email, timezone FROM users WHERE id = $1");
+static struct vs_stmt stUserByEmail = VS_STMT("user_by_email", 1, true,
+	"SELECT id, role, name, email, timezone, password_hash FROM users WHERE lower(email) = lower($1)");
+
+enum vs_err vs_user_get(struct vs_db *db, int64_t iId, struct vs_user *pUser)
+{
+	char zId[24];
+	const char *az[1] = { vs_db_param_i64(zId, iId) };
+	PGresult *r;
+	enum vs_err rc = vs_db_exec(db, &stUserGet, az, &r);
+
+	if (rc != VS_OK)
+		return rc;
+	if (PQntuples(r) != 1) {
+		PQclear(r);
+		return VS_ERR_NOT_FOUND;
+	}
+	fill_user(r, 0, 0, pUser);
+	PQclear(r);
+	return VS_OK;
+}
+
+enum vs_err vs_user_find_email(struct vs_db *db, const char *zEmail, struct vs_user *pUser)
+{
+	const char *az[1] = { zEmail };
+	PGresult *r;
+	enum vs_err rc = vs_db_exec(db, &stUserByEmail, az, &r);
+
+	if (rc != VS_OK)
+		return rc;
+	if (PQntuples(r) != 1) {
+		PQclear(r);
+		return VS_ERR_NOT_FOUND;
+	}
+	fill_user(r, 0, 0, pUser);
+	PQclear(r);
+	return VS_OK;
+}
+
+static struct vs_stmt stLink = VS_STMT("client_link", 2, false,
+	"INSERT INTO partner_clients (partner_id, client_id)"
+	" SELECT p.id, c.id FROM users p, users c"
+	" WHERE lower(p.email) = lower($1) AND lower(c.email) = lower($2)"
+	" ON CONFLICT DO NOTHING RETURNING partner_id");
+
+enum vs_err vs_client_link(struct vs_db *db, const char *zPartnerEmail, const char *zClientEmail,
+			   const char **pzWhy)
+{
+	struct vs_user p, c;
+	const char *az[2] = { zPartnerEmail, zClientEmail };
+	PGresult *r;
+	enum vs_err rc;
+
+	*pzWhy = NULL;
+	if ((rc = vs_user_find_email(db, zPartnerEmail, &p)) != VS_OK) {
+		*pzWhy = "no user has the partner's email";
+		return rc;
+	}
+	if ((rc = vs_user_find_email(db, zClientEmail, &c)) != VS_OK) {
+		*pzWhy = "no user has the client's email";
+		return rc;
+	}
+	if (p.eRole != VS_ROLE_PARTNER || c.eRole != VS_ROLE_CLIENT) {
+		*pzWhy = p.eRole != VS_ROLE_PARTNER ? "the first user is not a partner" : "the second user is not a client";
+		return VS_ERR_INVALID;
+	}
+	rc = vs_db_exec(db, &stLink, az, &r);
+	if (rc == VS_OK)
+		PQclear(r);
+	return rc;
+}
+
+static struct vs_stmt stLinked = VS_STMT("client_is_linked", 2, true,
+	"SELECT 1 FROM partner_clients WHERE partner_id = $1 AND client_id = $2");
+
+enum vs_err vs_client_is_linked(struct vs_db *db, int64_t iPartner, int64_t iClient, bool *pb)
+{
+	char zP[24], zC[24];
+	const char *az[2] = { vs_db_param_i64(zP, iPartner), vs_db_param_i64(zC, iClient) };
+	PGresult *r;
+	enum vs_err rc = vs_db_exec(db, &stLinked, az, &r);
+
+	*pb = false;
+	if (rc != VS_OK)
+		return rc;
+	*pb = PQntuples(r) == 1;
+	PQclear(r);
+	return VS_OK;
+}
+
+static struct vs_stmt stClients = VS_STMT("clients_list", 1, true,
+	"SELECT u.id, u.name, u.email FROM partner_clients pc JOIN users u ON u.id = pc.client_id"
+	" WHERE pc.partner_id = $1 ORDER BY u.name, u.id");
+
+enum vs_err vs_clients_json(struct vs_db *db, int64_t iPartner, struct vs_buf *out)
+{
+	char zP[24];
+	const char *az[1] = { vs_db_param_i64(zP, iPartner) };
+	PGresult *r;
+	enum vs_err rc = vs_db_exec(db, &stClients, az, &r);
+
+	if (rc != VS_OK)
+		return rc;
+	vs_buf_puts(out, "{\"clients\":[");
+	for (int i = 0; i < PQntuples(r); i++) {
+		if (i > 0)
+			vs_buf_putc(out, ',');
+		vs_buf_putc(out, '{');
+		vs_json_key(out, "id", true);
+		vs_json_i64(out, vs_db_i64(r, i, 0));
+		vs_json_key(out, "name", false);
+		vs_json_str(out, PQgetvalue(r, i, 1));
+		vs_json_key(out, "email", false);
+		vs_json_str(out, PQgetvalue(r, i, 2));
+		vs_buf_putc(out, '}');
+	}
+	vs_buf_puts(out, "]}");
+	PQclear(r);
+	return VS_OK;
+}
+
+/* ---- logins ----------------------------------------------------------- */
+
+static struct vs_stmt stLoginOpen = VS_STMT("login_open", 3, false,
+	"INSERT INTO login_sessions (user_id, expires_at, client_addr)"
+	" VALUES ($1, now() + make_interval(secs => $2::int), $3)"
+	" RETURNING id, extract(epoch FROM expires_at)::bigint");
+
+enum vs_err vs_login(struct vs_db *db, const struct vs_origin *o, const char *zEmail,
+		     const char *zPassword, size_t nPassword, int64_t iTtlSec,
+		     struct vs_user *pUser, char zSid[VS_SID_MAX], int64_t *piExpiresSec,
+		     int *piRetryAfter)
+{
+	char zKeyEmail[300], zKeyAddr[100], zTtl[24], zUid[24];
+	const char *az[3];
+	struct vs_audit a = { 0, zEmail, "login", "user", 0, "failed" };
+	PGresult *r = NULL;
+	enum vs_err rc;
+	bool bKnown = false, bMatch = false;
+	char zHash[VS_PASSWORD_HASH_MAX] = "";
+
+	snprintf(zKeyEmail, sizeof(zKeyEmail), "login:email:%s", zEmail);
+	for (char *p = zKeyEmail; *p; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p - 'A' + 'a');
+	snprintf(zKeyAddr, sizeof(zKeyAddr), "login:addr:%s", o->zClientAddr ? o->zClientAddr : "-");
+	rc = vs_limit_reserve(db, zKeyEmail, VS_LOGIN_MAX_EMAIL, zKeyAddr, VS_LOGIN_MAX_ADDR,
+			      VS_LOGIN_WINDOW_SEC, piRetryAfter);
+	if (rc == VS_ERR_RATE_LIMITED) {
+		a.zOutcome = "denied";
+		vs_audit_write(db, o, &a);
+		return rc;
+	}
+	if (rc != VS_OK)
+		return rc;
+
+	az[0] = zEmail;
+	rc = vs_db_exec(db, &stUserByEmail, az, &r);
+	if (rc != VS_OK)
+		return rc;
+	if (PQntuples(r) == 1) {
+		bKnown = true;
+		fill_user(r, 0, 0, pUser);
+		snprintf(zHash, sizeof(zHash), "%s", PQgetvalue(r, 0, 5));
+	}
+	PQclear(r);
+	if (bKnown)
+		bMatch = vs_password_verify(zHash, zPassword, nPassword);
+	else
+		vs_password_verify_dummy(zPassword, nPassword);
+	explicit_bzero(zHash, sizeof(zHash));
+	if (!bMatch) {
+		a.iActorId = bKnown ? pUser->iId : 0;
+		vs_audit_write(db, o, &a);
+		return VS_ERR_UNAUTHENTICATED;
+	}
+	vs_limit_release(db, zKeyEmail, zKeyAddr);
+	az[0] = vs_db_param_i64(zUid, pUser->iId);
+	az[1] = vs_db_param_i64(zTtl, iTtlSec);
+	az[2] = o->zClientAddr;
+	if ((rc = vs_db_exec(db, &stLoginOpen, az, &r)) != VS_OK)
+		return rc;
+	snprintf(zSid, VS_SID_MAX, "%s", PQgetvalue(r, 0, 0));
+	*piExpiresSec = vs_db_i64(r, 0, 1);
+	PQclear(r);
+	a.iActorId = pUser->iId;
+	a.iObjectId = pUser->iId;
+	a.zOutcome = "ok";
+	vs_audit_write(db, o, &a);
+	return VS_OK;
+}
+
+static struct vs_stmt stLoginCheck = VS_STMT("login_check", 2, true,
+	"SELECT u.role FROM login_sessions s JOIN users u ON u.id = s.user_id"
+	" WHERE s.id = $1::uuid AND s.user_id = $2 AND s.revoked_at IS NULL AND s.expires_at > now()");
+
+enum vs_err vs_login_check(struct vs_db *db, const char *zSid, int64_t iUserId,
+			   struct vs_caller *pCaller)
+{
+	char zUid[24];
+	const char *az[2] = { zSid, vs_db_param_i64(zUid, iUserId) };
+	PGresult *r;
+	enum vs_err rc = vs_db_exec(db, &stLoginCheck, az, &r);
+
+	if (rc == VS_ERR_INVALID)  /* a sid that is not a uuid */
+		return VS_ERR_UNAUTHENTICATED;
+	if (rc != VS_OK)
+		return rc;
+	if (PQntuples(r) != 1) {
+		PQclear(r);
+		return VS_ERR_UNAUTHENTICATED;
+	}
+	pCaller->iId = iUserId;
+	pCaller->eRole = vs_role_parse(PQgetvalue(r, 0, 0));
+	snprintf(pCaller->zSid, sizeof(pCaller->zSid), "%s", zSid);
+	PQclear(r);
+	return pCaller->eRole == VS_ROLE_NONE ? VS_ERR_UNAUTHENTICATED : VS_OK;
+}
+
+static struct vs_stmt stLogout = VS_STMT("logout", 2, false,
+	"UPDATE login_sessions SET revoked_at = now() WHERE id = $1::uuid AND user_id = $2 AND revoked_at IS NULL");
+
+enum vs_err vs_logout(struct vs_db *db, const struct vs_origin *o, const struct vs_caller *c)
+{
+	char zUid[24];
+	const char *az[2] = { c->zSid, vs_db_param_i64(zUid, c->iId) };
+	struct vs_audit a = { c->iId, NULL, "logout", "user", c->iId, "ok" };
+	PGresult *r;
+	enum vs_err rc = vs_db_exec(db, &stLogout, az, &r);
+
+	if (rc != VS_OK)
+		return rc;
+	PQclear(r);
+	vs_audit_write(db, o, &a);
+	return VS_OK;
+}
