@@ -12,6 +12,7 @@
 /* 9999-12-31T23:59:59Z in seconds since the epoch. */
 #define LAST_SECOND_9999 INT64_C(253402300799)
 
+/* Days since 1970-01-01 of the proleptic Gregorian date y-m-d (m 1..12, d 1..31). */
 static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
 {
 	int64_t era;
@@ -25,6 +26,7 @@ static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
 	return era * 146097 + (int64_t)doe - 719468;
 }
 
+/* The inverse of days_from_civil(): the date of day z since 1970-01-01. */
 static void civil_from_days(int64_t z, int64_t *pY, unsigned *pM, unsigned *pD)
 {
 	int64_t era;
@@ -41,11 +43,13 @@ static void civil_from_days(int64_t z, int64_t *pY, unsigned *pM, unsigned *pD)
 	*pY = (int64_t)yoe + era * 400 + (*pM <= 2);
 }
 
+/* Gregorian leap years: every fourth, but not centuries unless divisible by 400. */
 static bool is_leap(int64_t y)
 {
 	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
 }
 
+/* The length of month m (1..12) in year y. */
 static unsigned days_in_month(int64_t y, unsigned m)
 {
 	static const unsigned a[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
@@ -70,6 +74,7 @@ static bool digits(const char *z, size_t n, size_t *pI, unsigned nDigit, unsigne
 	return true;
 }
 
+/* Consumes the character c at z[*pI]; false (nothing consumed) if it is not there. */
 static bool expect(const char *z, size_t n, size_t *pI, char c)
 {
 	if (*pI >= n || z[*pI] != c)
@@ -78,10 +83,16 @@ static bool expect(const char *z, size_t n, size_t *pI, char c)
 	return true;
 }
 
+/*
+ * Reads the fields in order, then checks the calendar (month lengths, leap
+ * years, no 24:00, no leap second) and the range of the instant. *pUs is
+ * written only on success.
+ */
 bool vs_time_parse_rfc3339(const char *z, size_t n, int64_t *pUs)
 {
 	size_t i = 0;
-	unsigned yr, mo, dy, hh, mi, ss, oh = 0, om = 0;
+	/* zeroed: gcc -O2 cannot see that digits() sets them before use */
+	unsigned yr = 0, mo = 0, dy = 0, hh = 0, mi = 0, ss = 0, oh = 0, om = 0;
 	int64_t frac = 0, sign = 0, us;
 
 	if (z == NULL)
@@ -143,6 +154,10 @@ bool vs_time_parse_rfc3339(const char *z, size_t n, int64_t *pUs)
 	return true;
 }
 
+/*
+ * Floor division keeps times before the epoch correct (never produced by
+ * the parser, but the function is total). a is always NUL-terminated.
+ */
 size_t vs_time_format_utc(int64_t us, char a[VS_TIME_FORMAT_MAX])
 {
 	int64_t secs = us >= 0 ? us / VS_US_PER_SEC : (us - VS_US_PER_SEC + 1) / VS_US_PER_SEC;
@@ -164,6 +179,7 @@ size_t vs_time_format_utc(int64_t us, char a[VS_TIME_FORMAT_MAX])
 	return n < 0 ? 0 : (size_t)n;
 }
 
+/* CLOCK_REALTIME, so it agrees with PostgreSQL's now() on the same host. */
 int64_t vs_time_now_us(void)
 {
 	struct timespec ts;

@@ -41,6 +41,7 @@ typedef void (*vs_handler_fn)(struct vs_ctx *ctx);
 enum vs_route_flag {
 	VS_RF_PUBLIC = 1,     /* no authentication */
 	VS_RF_BODY   = 2,     /* takes a JSON object body */
+	VS_RF_BODY_OPTIONAL = 4, /* may take one (an empty object is fine) */
 };
 
 struct vs_route_method {

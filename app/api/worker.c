@@ -221,7 +221,7 @@ static void handle(FCGX_Request *fr, struct vs_ctx *ctx, struct vs_buf *pBody, s
 	}
 	if (!(m->fFlags & VS_RF_PUBLIC) && !vs_authenticate(ctx))
 		return;
-	if (m->fFlags & VS_RF_BODY) {
+	if ((m->fFlags & VS_RF_BODY) || ((m->fFlags & VS_RF_BODY_OPTIONAL) && bHasBody)) {
 		if (!is_json_type(req->zContentType)) {
 			vs_http_error(res, 415, "unsupported_media_type",
 				      "Send the body as application/json.", NULL);

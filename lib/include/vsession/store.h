@@ -152,6 +152,113 @@ enum vs_err vs_login_check(struct vs_db *db, const char *zSid, int64_t iUserId,
 /* Revokes one login session at once, for every worker and host. */
 enum vs_err vs_logout(struct vs_db *db, const struct vs_origin *o, const struct vs_caller *c);
 
+/* ---- video sessions, appointments, calendar, joins ---------------------- */
+
+/* Who asks, when, and how to write links: passed to everything below. */
+struct vs_view {
+	const struct vs_caller *c;
+	const struct vs_origin *o;
+	const char *zPublicUrl;   /* "https://host", no trailing slash */
+	int64_t     iNowUs;
+};
+
+/* Why a request was refused, for the answer: 422 field and message, 409 details, 429 wait. */
+struct vs_outcome {
+	const char *zField;
+	char        zMessage[256];
+	bool        bConflict;
+	char        zConflictKind[16];   /* "video_session" or "appointment" */
+	int64_t     iConflictId, iConflictStartUs, iConflictEndUs;
+	int         iRetryAfter;
+};
+
+/* A validated create or update of a video session; bX says whether X was given. */
+struct vs_session_input {
+	bool        bUser, bTitle, bStart, bDuration, bPasswordEnabled, bNotes, bCancel, bRegenerate;
+	int64_t     iUserId;
+	const char *zTitle;
+	int64_t     iStartUs;
+	int         nDuration;
+	bool        bPasswordEnabledValue;
+	const char *zNotes;
+};
+
+#define VS_SESSION_PASSWORD_DIGITS 6
+#define VS_JOIN_EARLY_US (INT64_C(15) * 60 * 1000000)
+
+/*
+ * Creates a video session for the calling partner. The answer (the session
+ * object, plus "password" when one was made) is appended to out.
+ * VS_ERR_INVALID (422, pOut->zField), VS_ERR_CONFLICT (409 with details),
+ * VS_ERR_FORBIDDEN for callers who are not partners.
+ */
+enum vs_err vs_session_create(struct vs_db *db, const struct vs_view *v,
+			      const struct vs_session_input *in, struct vs_buf *out,
+			      struct vs_outcome *pOut);
+/* Reads one session; the client sees no notes. VS_ERR_NOT_FOUND when not allowed to know it. */
+enum vs_err vs_session_read(struct vs_db *db, const struct vs_view *v, int64_t iId, struct vs_buf *out);
+/* Updates one session of the calling partner (see API.md for the rules). */
+enum vs_err vs_session_update(struct vs_db *db, const struct vs_view *v, int64_t iId,
+			      const struct vs_session_input *in, struct vs_buf *out,
+			      struct vs_outcome *pOut);
+enum vs_err vs_session_delete(struct vs_db *db, const struct vs_view *v, int64_t iId);
+
+enum vs_when { VS_WHEN_ALL, VS_WHEN_UPCOMING, VS_WHEN_PAST };
+struct vs_list_query {
+	enum vs_when eWhen;
+	int64_t iFromUs, iToUs;   /* 0 = unbounded */
+	int     nLimit;           /* 1..100 */
+	bool    bCursor;
+	int64_t iCursorUs, iCursorId;
+};
+/* Parses an opaque cursor as written by the list functions. */
+bool vs_cursor_parse(const char *z, int64_t *piUs, int64_t *piId);
+/* A partner's sessions ({"video_sessions":[...],"next_cursor":...}). */
+enum vs_err vs_sessions_of_partner(struct vs_db *db, const struct vs_view *v, int64_t iPartner,
+				   const struct vs_list_query *q, struct vs_buf *out);
+/* A user's sessions: their own, or (for a partner) the ones shared with that client. */
+enum vs_err vs_sessions_of_user(struct vs_db *db, const struct vs_view *v, int64_t iUser,
+				const struct vs_list_query *q, struct vs_buf *out);
+
+/* Checks a client's session password under the attempt limit; remembers success. */
+enum vs_err vs_session_verify_password(struct vs_db *db, const struct vs_view *v, int64_t iId,
+				       const char *zPassword, size_t nPassword, struct vs_outcome *pOut);
+/* The session as an RFC 5545 calendar object. */
+enum vs_err vs_session_ics(struct vs_db *db, const struct vs_view *v, int64_t iId, struct vs_buf *out);
+
+/* Joining: the answer of API.md's join endpoint, for a member or a guest. */
+enum vs_err vs_session_join(struct vs_db *db, const struct vs_view *v, const struct vs_jitsi_config *j,
+			    int64_t iId, struct vs_buf *out, struct vs_outcome *pOut);
+enum vs_err vs_session_invite(struct vs_db *db, const struct vs_view *v, int64_t iId,
+			      struct vs_buf *out, struct vs_outcome *pOut);
+enum vs_err vs_guest_join(struct vs_db *db, const struct vs_view *v, const struct vs_jitsi_config *j,
+			  int64_t iId, const char *zInvite, const char *zPassword, size_t nPassword,
+			  bool bPassword, const char *zName, struct vs_buf *out, struct vs_outcome *pOut);
+
+/* Appointments. */
+struct vs_appointment_input {
+	bool        bUser, bTitle, bStart, bEnd, bNotes;
+	bool        bUserNull;
+	int64_t     iUserId;
+	const char *zTitle;
+	int64_t     iStartUs, iEndUs;
+	const char *zNotes;
+};
+enum vs_err vs_appointments_list(struct vs_db *db, const struct vs_view *v, int64_t iPartner,
+				 int64_t iFromUs, int64_t iToUs, struct vs_buf *out);
+enum vs_err vs_appointment_create(struct vs_db *db, const struct vs_view *v, int64_t iPartner,
+				  const struct vs_appointment_input *in, struct vs_buf *out,
+				  struct vs_outcome *pOut);
+enum vs_err vs_appointment_read(struct vs_db *db, const struct vs_view *v, int64_t iId, struct vs_buf *out);
+enum vs_err vs_appointment_update(struct vs_db *db, const struct vs_view *v, int64_t iId,
+				  const struct vs_appointment_input *in, struct vs_buf *out,
+				  struct vs_outcome *pOut);
+enum vs_err vs_appointment_delete(struct vs_db *db, const struct vs_view *v, int64_t iId);
+
+/* The partner's calendar between two times ({"events":[...]}). */
+enum vs_err vs_calendar(struct vs_db *db, const struct vs_view *v, int64_t iPartner,
+			int64_t iFromUs, int64_t iToUs, struct vs_buf *out);
+
 /* Fills a new, empty database with demo users, links, sessions and appointments. */
 enum vs_err vs_demo_load(struct vs_db *db, struct vs_buf *pLogins, const char **pzWhy);
 

@@ -1,0 +1,294 @@
+/*
+ * joins.c — who may enter which video room, and when; guest invites.
+ *
+ * The room name and the Jitsi credentials leave the server only here, and
+ * only to the session's partner, to its client once the password check has
+ * passed (remembered in session_verifications until the session ends), or
+ * to a guest holding the live invite and the password. The window opens 15
+ * minutes before the start and closes at the end; cancelled sessions never
+ * open. Every granted join is audited; tokens never are.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vsession/crypto.h"
+#include "vsession/json.h"
+#include "vsession/store.h"
+#include "vsession/timeutil.h"
+#include "vsession/token.h"
+
+enum vs_err vs_session_check_password(struct vs_db *db, int64_t iId, const char *zHash,
+				      const char *zPassword, size_t nPassword, struct vs_outcome *pOut);
+
+#define VS_JITSI_GRACE_SEC (30 * 60)
+
+enum { JC_PARTNER, JC_USER, JC_STATUS, JC_PW_ENABLED, JC_PW_HASH, JC_START, JC_END, JC_ROOM,
+       JC_JITSI_PW, JC_PARTNER_NAME, JC_USER_NAME, JC_ALIAS, JC_VERIFIED };
+
+static struct vs_stmt stJoinRow = VS_STMT("join_row", 2, true,
+	"SELECT s.partner_id, s.user_id, s.status, s.password_enabled, s.password_hash,"
+	" (extract(epoch FROM s.session_date) * 1000000)::int8, (extract(epoch FROM s.end_date) * 1000000)::int8,"
+	" s.meeting_room_id, s.jitsi_password, p.name, u.name, pc.alias,"
+	" EXISTS (SELECT 1 FROM session_verifications sv WHERE sv.video_session_id = s.id AND sv.user_id = $2)"
+	" FROM video_sessions s JOIN users p ON p.id = s.partner_id JOIN users u ON u.id = s.user_id"
+	" LEFT JOIN partner_clients pc ON pc.partner_id = s.partner_id AND pc.client_id = s.user_id"
+	" WHERE s.id = $1");
+
+static void set_msg(struct vs_outcome *o, const char *zField, const char *zMsg)
+{
+	o->zField = zField;
+	snprintf(o->zMessage, sizeof(o->zMessage), "%s", zMsg);
+}
+
+/* Refuses joins outside the window or of cancelled sessions (403 with a reason). */
+static enum vs_err check_window(const PGresult *r, int64_t iNowUs, struct vs_outcome *pOut)
+{
+	int64_t iStart = vs_db_i64(r, 0, JC_START), iEnd = vs_db_i64(r, 0, JC_END);
+	char zOpen[VS_TIME_FORMAT_MAX];
+
+	if (!strcmp(PQgetvalue(r, 0, JC_STATUS), "cancelled")) {
+		set_msg(pOut, NULL, "This session was cancelled.");
+		return VS_ERR_FORBIDDEN;
+	}
+	if (iNowUs >= iEnd) {
+		set_msg(pOut, NULL, "This session has ended.");
+		return VS_ERR_FORBIDDEN;
+	}
+	if (iNowUs < iStart - VS_JOIN_EARLY_US) {
+		vs_time_format_utc(iStart - VS_JOIN_EARLY_US, zOpen);
+		snprintf(pOut->zMessage, sizeof(pOut->zMessage),
+			 "The session opens at %s, 15 minutes before it starts.", zOpen);
+		pOut->zField = NULL;
+		return VS_ERR_FORBIDDEN;
+	}
+	return VS_OK;
+}
+
+/* What the SPA hands to Jitsi: privacy first, no app deep links on phones. */
+static void jitsi_config_json(struct vs_buf *b, const char *zSubject)
+{
+	vs_buf_puts(b,
+		"{\"prejoinPageEnabled\":true,\"prejoinConfig\":{\"enabled\":true},"
+		"\"disableDeepLinking\":true,\"disableThirdPartyRequests\":true,"
+		"\"enableWelcomePage\":false,\"enableClosePage\":false,"
+		"\"fileRecordingsEnabled\":false,\"liveStreamingEnabled\":false,"
+		"\"transcribingEnabled\":false,\"localRecording\":{\"disable\":true},"
+		"\"disableInviteFunctions\":true,\"doNotStoreRoom\":true,"
+		"\"analytics\":{\"disabled\":true},\"disableProfile\":true,"
+		"\"readOnlyName\":true,\"hideConferenceSubject\":false,"
+		"\"enableLobbyChat\":false,\"p2p\":{\"enabled\":true},"
+		"\"toolbarButtons\":[\"microphone\",\"camera\",\"desktop\",\"chat\",\"fullscreen\","
+		"\"hangup\",\"settings\",\"tileview\",\"toggle-camera\",\"select-background\"],"
+		"\"subject\":");
+	vs_json_str(b, zSubject);
+	vs_buf_putc(b, '}');
+}
+
+/* Writes the join answer for one person; the token, if any, is made here. */
+static enum vs_err join_answer(const struct vs_jitsi_config *j, const PGresult *r, int64_t iNowUs,
+			       const char *zUserId, const char *zDisplay, bool bModerator,
+			       struct vs_buf *out)
+{
+	const char *zRoom = PQgetvalue(r, 0, JC_ROOM);
+	char *zJwt = NULL;
+	struct vs_jitsi_grant g;
+	enum vs_err rc;
+
+	if (j->eMode != VS_JITSI_PUBLIC) {
+		g.zRoom = zRoom;
+		g.zUserId = zUserId;
+		g.zDisplayName = zDisplay;
+		g.bModerator = bModerator;
+		g.iNbfSec = (vs_db_i64(r, 0, JC_START) - VS_JOIN_EARLY_US) / VS_US_PER_SEC;
+		g.iExpSec = vs_db_i64(r, 0, JC_END) / VS_US_PER_SEC + VS_JITSI_GRACE_SEC;
+		g.iNowSec = iNowUs / VS_US_PER_SEC;
+		if ((rc = vs_jitsi_token(j, &g, &zJwt)) != VS_OK)
+			return rc;
+	}
+	vs_buf_putc(out, '{');
+	vs_json_key(out, "domain", true);
+	vs_json_str(out, j->zDomain);
+	vs_json_key(out, "room", false);
+	vs_buf_putc(out, '"');
+	if (j->eMode == VS_JITSI_JAAS) {
+		vs_buf_puts(out, j->zAppId);
+		vs_buf_putc(out, '/');
+	}
+	vs_buf_puts(out, zRoom);
+	vs_buf_putc(out, '"');
+	vs_json_key(out, "jwt", false);
+	vs_json_str(out, zJwt);
+	vs_json_key(out, "display_name", false);
+	vs_json_str(out, zDisplay);
+	vs_json_key(out, "moderator", false);
+	vs_json_bool(out, bModerator);
+	vs_json_key(out, "password", false);
+	vs_json_str(out, j->eMode == VS_JITSI_PUBLIC ? PQgetvalue(r, 0, JC_JITSI_PW) : NULL);
+	vs_json_key(out, "config", false);
+	jitsi_config_json(out, "Video session");
+	vs_buf_putc(out, '}');
+	if (zJwt != NULL) {
+		explicit_bzero(zJwt, strlen(zJwt));
+		free(zJwt);
+	}
+	return VS_OK;
+}
+
+static void audit_join(struct vs_db *db, const struct vs_view *v, const char *zAction, int64_t iId,
+		       const char *zOutcome)
+{
+	struct vs_audit a = { v->c ? v->c->iId : 0, NULL, zAction, "video_session", iId, zOutcome };
+	vs_audit_write(db, v->o, &a);
+}
+
+enum vs_err vs_session_join(struct vs_db *db, const struct vs_view *v, const struct vs_jitsi_config *j,
+			    int64_t iId, struct vs_buf *out, struct vs_outcome *pOut)
+{
+	char zId[24], zUid[24];
+	const char *az[2] = { vs_db_param_i64(zId, iId), vs_db_param_i64(zUid, v->c->iId) };
+	const char *zDisplay;
+	char zUserId[32];
+	PGresult *r;
+	enum vs_err rc;
+	bool bPartner;
+
+	if ((rc = vs_db_exec(db, &stJoinRow, az, &r)) != VS_OK)
+		return rc;
+	if (PQntuples(r) != 1) {
+		PQclear(r);
+		return VS_ERR_NOT_FOUND;
+	}
+	rc = vs_authorize_session(v->c, VS_ACT_JOIN, vs_db_i64(r, 0, JC_PARTNER), vs_db_i64(r, 0, JC_USER));
+	if (rc == VS_ERR_FORBIDDEN)
+		set_msg(pOut, NULL, "Only the session's partner and client can join it.");
+	if (rc == VS_OK)
+		rc = check_window(r, v->iNowUs, pOut);
+	bPartner = v->c->eRole == VS_ROLE_PARTNER;
+	if (rc == VS_OK && !bPartner && vs_db_bool(r, 0, JC_PW_ENABLED) && !vs_db_bool(r, 0, JC_VERIFIED)) {
+		set_msg(pOut, NULL, "Enter the session password first.");
+		rc = VS_ERR_FORBIDDEN;
+	}
+	if (rc != VS_OK) {  /* the API layer audits the refusal */
+		PQclear(r);
+		return rc;
+	}
+	/* The other side sees the partner's name, and the client's alias if the partner set one. */
+	if (bPartner)
+		zDisplay = PQgetvalue(r, 0, JC_PARTNER_NAME);
+	else
+		zDisplay = PQgetisnull(r, 0, JC_ALIAS) ? PQgetvalue(r, 0, JC_USER_NAME) : PQgetvalue(r, 0, JC_ALIAS);
+	snprintf(zUserId, sizeof(zUserId), "user-%lld", (long long)v->c->iId);
+	rc = join_answer(j, r, v->iNowUs, zUserId, zDisplay, bPartner, out);
+	PQclear(r);
+	if (rc == VS_OK)
+		audit_join(db, v, "video_session.join", iId, "ok");
+	return rc;
+}
+
+/* ---- guest invites ------------------------------------------------------ */
+
+static struct vs_stmt stInvite = VS_STMT("invite_upsert", 2, false,
+	"INSERT INTO invites (video_session_id, token_sha256, expires_at)"
+	" SELECT id, $2, end_date FROM video_sessions WHERE id = $1"
+	" ON CONFLICT (video_session_id) DO UPDATE SET token_sha256 = excluded.token_sha256,"
+	"  created_at = now(), expires_at = excluded.expires_at");
+
+enum vs_err vs_session_invite(struct vs_db *db, const struct vs_view *v, int64_t iId,
+			      struct vs_buf *out, struct vs_outcome *pOut)
+{
+	char zId[24], zToken[VS_B64URL_LEN(32) + 1], zHash[65];
+	const char *az[2] = { vs_db_param_i64(zId, iId), NULL };
+	PGresult *r;
+	enum vs_err rc;
+
+	if ((rc = vs_db_exec(db, &stJoinRow, (const char *[]){ zId, "0" }, &r)) != VS_OK)
+		return rc;
+	if (PQntuples(r) != 1) {
+		PQclear(r);
+		return VS_ERR_NOT_FOUND;
+	}
+	rc = vs_authorize_session(v->c, VS_ACT_WRITE, vs_db_i64(r, 0, JC_PARTNER), vs_db_i64(r, 0, JC_USER));
+	if (rc == VS_OK && (!strcmp(PQgetvalue(r, 0, JC_STATUS), "cancelled") || v->iNowUs >= vs_db_i64(r, 0, JC_END))) {
+		set_msg(pOut, NULL, "A cancelled or ended session cannot be shared.");
+		rc = VS_ERR_INVALID_STATE;
+	}
+	PQclear(r);
+	if (rc != VS_OK)
+		return rc;
+	if ((rc = vs_random_token(zToken, 32)) != VS_OK)
+		return rc;
+	vs_sha256_hex(zToken, strlen(zToken), zHash);
+	az[1] = zHash;
+	if ((rc = vs_db_exec(db, &stInvite, az, &r)) != VS_OK)
+		return rc;
+	PQclear(r);
+	vs_buf_puts(out, "{\"invite_url\":\"");
+	vs_buf_printf(out, "%s/join/%lld?invite=%s", v->zPublicUrl, (long long)iId, zToken);
+	vs_buf_puts(out, "\"}");
+	explicit_bzero(zToken, sizeof(zToken));
+	audit_join(db, v, "video_session.invite", iId, "ok");
+	return VS_OK;
+}
+
+static struct vs_stmt stInviteCheck = VS_STMT("invite_check", 2, true,
+	"SELECT 1 FROM invites WHERE video_session_id = $1 AND token_sha256 = $2 AND expires_at > now()");
+
+enum vs_err vs_guest_join(struct vs_db *db, const struct vs_view *v, const struct vs_jitsi_config *j,
+			  int64_t iId, const char *zInvite, const char *zPassword, size_t nPassword,
+			  bool bPassword, const char *zName, struct vs_buf *out, struct vs_outcome *pOut)
+{
+	char zId[24], zHash[65], zPwHash[VS_PASSWORD_HASH_MAX] = "", zGuestId[48];
+	const char *az[2] = { vs_db_param_i64(zId, iId), zHash };
+	PGresult *r;
+	enum vs_err rc;
+	bool bOk;
+
+	vs_sha256_hex(zInvite, strlen(zInvite), zHash);
+	if ((rc = vs_db_exec(db, &stInviteCheck, az, &r)) != VS_OK)
+		return rc;
+	bOk = PQntuples(r) == 1;
+	PQclear(r);
+	if (!bOk)
+		return VS_ERR_NOT_FOUND;
+	if ((rc = vs_db_exec(db, &stJoinRow, (const char *[]){ zId, "0" }, &r)) != VS_OK)
+		return rc;
+	if (PQntuples(r) != 1) {
+		PQclear(r);
+		return VS_ERR_NOT_FOUND;
+	}
+	if ((rc = check_window(r, v->iNowUs, pOut)) != VS_OK) {
+		PQclear(r);
+		return rc;
+	}
+	if (vs_db_bool(r, 0, JC_PW_ENABLED)) {
+		if (!bPassword) {
+			PQclear(r);
+			set_msg(pOut, "password", "This session needs its password.");
+			return VS_ERR_WRONG_PASSWORD;
+		}
+		snprintf(zPwHash, sizeof(zPwHash), "%s", PQgetvalue(r, 0, JC_PW_HASH));
+		rc = vs_session_check_password(db, iId, zPwHash, zPassword, nPassword, pOut);
+		explicit_bzero(zPwHash, sizeof(zPwHash));
+		if (rc != VS_OK) {
+			PQclear(r);
+			if (rc == VS_ERR_WRONG_PASSWORD || rc == VS_ERR_RATE_LIMITED)
+				audit_join(db, v, "guest.verify_password", iId,
+					   rc == VS_ERR_WRONG_PASSWORD ? "failed" : "denied");
+			return rc;
+		}
+	}
+	{
+		unsigned char a[6];
+		if ((rc = vs_random_bytes(a, sizeof(a))) != VS_OK) {
+			PQclear(r);
+			return rc;
+		}
+		snprintf(zGuestId, sizeof(zGuestId), "guest-%02x%02x%02x%02x%02x%02x", a[0], a[1], a[2], a[3], a[4], a[5]);
+	}
+	rc = join_answer(j, r, v->iNowUs, zGuestId, zName, false, out);
+	PQclear(r);
+	if (rc == VS_OK)
+		audit_join(db, v, "guest.join", iId, "ok");
+	return rc;
+}

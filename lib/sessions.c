@@ -1,0 +1,676 @@
+/*
+ * sessions.c — video sessions: create, read, update, delete, lists,
+ * password checks and the iCalendar view.
+ *
+ * Double booking is refused by PostgreSQL (the bookings exclusion
+ * constraint, fed by triggers), never by a read before a write; a conflict
+ * comes back as 23P01 and is then described by one more read. Status is
+ * computed at the moment of the answer from the stored times, so it is
+ * always true whatever was stored, except that cancelled stays cancelled.
+ * Changes that depend on the current row (update) run in one transaction
+ * holding the row lock.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vsession/crypto.h"
+#include "vsession/ics.h"
+#include "vsession/json.h"
+#include "vsession/store.h"
+#include "vsession/timeutil.h"
+
+/* The columns every session read selects, in this order (see SC_*). */
+#define SESSION_COLS \
+	"s.id, s.partner_id, s.user_id, p.name, u.name, s.title," \
+	" (extract(epoch FROM s.session_date) * 1000000)::int8," \
+	" (extract(epoch FROM s.end_date) * 1000000)::int8," \
+	" s.duration_minutes, s.status, s.password_enabled, s.notes," \
+	" (extract(epoch FROM s.created_at) * 1000000)::int8," \
+	" (extract(epoch FROM s.updated_at) * 1000000)::int8, s.sequence"
+#define SESSION_FROM \
+	" FROM video_sessions s JOIN users p ON p.id = s.partner_id JOIN users u ON u.id = s.user_id"
+
+enum { SC_ID, SC_PARTNER, SC_USER, SC_PARTNER_NAME, SC_USER_NAME, SC_TITLE, SC_START, SC_END,
+       SC_DURATION, SC_STATUS, SC_PW_ENABLED, SC_NOTES, SC_CREATED, SC_UPDATED, SC_SEQUENCE, SC__N };
+
+const char *vs_session_status_at(const char *zStored, int64_t iStartUs, int64_t iEndUs, int64_t iNowUs);
+const char *vs_session_status_at(const char *zStored, int64_t iStartUs, int64_t iEndUs, int64_t iNowUs)
+{
+	if (zStored != NULL && !strcmp(zStored, "cancelled"))
+		return "cancelled";
+	if (iNowUs >= iEndUs)
+		return "completed";
+	if (iNowUs >= iStartUs)
+		return "in_progress";
+	return "scheduled";
+}
+
+static void set_msg(struct vs_outcome *o, const char *zField, const char *zMsg)
+{
+	if (o == NULL)
+		return;
+	o->zField = zField;
+	snprintf(o->zMessage, sizeof(o->zMessage), "%s", zMsg);
+}
+
+/* Writes one session row as the API's session object. */
+static void session_json(struct vs_buf *b, const struct vs_view *v, const PGresult *r, int i,
+			 bool bNotes, const char *zPassword)
+{
+	int64_t iStart = vs_db_i64(r, i, SC_START), iEnd = vs_db_i64(r, i, SC_END);
+	int64_t iId = vs_db_i64(r, i, SC_ID);
+
+	vs_buf_putc(b, '{');
+	vs_json_key(b, "id", true);
+	vs_json_i64(b, iId);
+	vs_json_key(b, "partner_id", false);
+	vs_json_i64(b, vs_db_i64(r, i, SC_PARTNER));
+	vs_json_key(b, "user_id", false);
+	vs_json_i64(b, vs_db_i64(r, i, SC_USER));
+	vs_buf_puts(b, ",\"partner\":{\"id\":");
+	vs_json_i64(b, vs_db_i64(r, i, SC_PARTNER));
+	vs_json_key(b, "name", false);
+	vs_json_str(b, PQgetvalue(r, i, SC_PARTNER_NAME));
+	vs_buf_puts(b, "},\"user\":{\"id\":");
+	vs_json_i64(b, vs_db_i64(r, i, SC_USER));
+	vs_json_key(b, "name", false);
+	vs_json_str(b, PQgetvalue(r, i, SC_USER_NAME));
+	vs_buf_putc(b, '}');
+	vs_json_key(b, "title", false);
+	vs_json_str(b, PQgetvalue(r, i, SC_TITLE));
+	vs_json_key(b, "session_date", false);
+	vs_json_time(b, iStart);
+	vs_json_key(b, "end_date", false);
+	vs_json_time(b, iEnd);
+	vs_json_key(b, "duration_minutes", false);
+	vs_json_i64(b, vs_db_i64(r, i, SC_DURATION));
+	vs_json_key(b, "status", false);
+	vs_json_str(b, vs_session_status_at(PQgetvalue(r, i, SC_STATUS), iStart, iEnd, v->iNowUs));
+	vs_json_key(b, "password_enabled", false);
+	vs_json_bool(b, vs_db_bool(r, i, SC_PW_ENABLED));
+	vs_json_key(b, "meeting_url", false);
+	vs_buf_putc(b, '"');
+	vs_buf_puts(b, v->zPublicUrl);
+	vs_buf_puts(b, "/join/");
+	vs_buf_put_i64(b, iId);
+	vs_buf_putc(b, '"');
+	if (bNotes) {
+		vs_json_key(b, "notes", false);
+		vs_json_str(b, PQgetvalue(r, i, SC_NOTES));
+	}
+	vs_json_key(b, "created_at", false);
+	vs_json_time(b, vs_db_i64(r, i, SC_CREATED));
+	vs_json_key(b, "updated_at", false);
+	vs_json_time(b, vs_db_i64(r, i, SC_UPDATED));
+	if (zPassword != NULL) {
+		vs_json_key(b, "password", false);
+		vs_json_str(b, zPassword);
+	}
+	vs_buf_putc(b, '}');
+}
+
+static bool sees_notes(const struct vs_caller *c)
+{
+	return c->eRole == VS_ROLE_PARTNER || c->eRole == VS_ROLE_ADMIN;
+}
+
+static void audit(struct vs_db *db, const struct vs_view *v, const char *zAction,
+		  const char *zType, int64_t iObj, const char *zOutcome)
+{
+	struct vs_audit a = { v->c != NULL ? v->c->iId : 0, NULL, zAction, zType, iObj, zOutcome };
+	vs_audit_write(db, v->o, &a);
+}
+
+/* ---- conflicts ---------------------------------------------------------- */
+
+static struct vs_stmt stConflict = VS_STMT("booking_conflict", 5, true,
+	"SELECT b.kind, b.ref_id, (extract(epoch FROM lower(b.during)) * 1000000)::int8,"
+	" (extract(epoch FROM upper(b.during)) * 1000000)::int8"
+	" FROM bookings b WHERE b.partner_id = $1 AND b.active"
+	" AND b.during && tstzrange($2::timestamptz, $3::timestamptz, '[)')"
+	" AND NOT (b.kind = $4 AND b.ref_id = $5)"
+	" ORDER BY lower(b.during), b.id LIMIT 1");
+
+/* Describes the booking in the way of [iStart, iEnd) for a 409 answer. */
+static void describe_conflict(struct vs_db *db, int64_t iPartner, int64_t iStartUs, int64_t iEndUs,
+			      const char *zSelfKind, int64_t iSelfId, struct vs_outcome *pOut)
+{
+	char zP[24], zS[40], zE[40], zSelf[24];
+	const char *az[5] = { vs_db_param_i64(zP, iPartner), vs_db_param_time(zS, iStartUs),
+			      vs_db_param_time(zE, iEndUs), zSelfKind, vs_db_param_i64(zSelf, iSelfId) };
+	PGresult *r;
+
+	pOut->bConflict = true;
+	set_msg(pOut, NULL, "The partner is already booked at that time.");
+	if (vs_db_exec(db, &stConflict, az, &r) != VS_OK)
+		return;
+	if (PQntuples(r) == 1) {
+		snprintf(pOut->zConflictKind, sizeof(pOut->zConflictKind), "%s", PQgetvalue(r, 0, 0));
+		pOut->iConflictId = vs_db_i64(r, 0, 1);
+		pOut->iConflictStartUs = vs_db_i64(r, 0, 2);
+		pOut->iConflictEndUs = vs_db_i64(r, 0, 3);
+	}
+	PQclear(r);
+}
+
+/* ---- create ------------------------------------------------------------- */
+
+static struct vs_stmt stCreate = VS_STMT("session_create", 11, false,
+	"WITH s AS (INSERT INTO video_sessions (partner_id, user_id, title, session_date, duration_minutes,"
+	"   end_date, password_enabled, password_hash, meeting_room_id, jitsi_password, notes)"
+	"  VALUES ($1, $2, $3, $4::timestamptz, $5::int, $4::timestamptz + make_interval(mins => $5::int),"
+	"   $6::bool, $7, $8, $9, $10) RETURNING *)"
+	" SELECT " SESSION_COLS " FROM s JOIN users p ON p.id = s.partner_id JOIN users u ON u.id = s.user_id"
+	" WHERE $11::int IS NOT NULL");
+
+/* Makes the random values a new session needs: room name, Jitsi password. */
+static enum vs_err new_room(char zRoom[64], char zJitsiPw[64])
+{
+	enum vs_err rc = vs_random_base32(zRoom, 20);
+	if (rc == VS_OK)
+		rc = vs_random_token(zJitsiPw, 18);
+	return rc;
+}
+
+/* A fresh 6-digit password and its hash. */
+static enum vs_err new_password(char zPw[VS_SESSION_PASSWORD_DIGITS + 1], char zHash[VS_PASSWORD_HASH_MAX])
+{
+	enum vs_err rc = vs_random_digits(zPw, VS_SESSION_PASSWORD_DIGITS);
+	if (rc == VS_OK)
+		rc = vs_password_hash(zPw, VS_SESSION_PASSWORD_DIGITS, zHash);
+	return rc;
+}
+
+enum vs_err vs_session_create(struct vs_db *db, const struct vs_view *v,
+			      const struct vs_session_input *in, struct vs_buf *out,
+			      struct vs_outcome *pOut)
+{
+	char zP[24], zU[24], zStart[40], zDur[24], zRoom[64], zJpw[64];
+	char zPw[VS_SESSION_PASSWORD_DIGITS + 1] = "", zHash[VS_PASSWORD_HASH_MAX] = "";
+	bool bPw = in->bPasswordEnabled ? in->bPasswordEnabledValue : true;
+	const char *az[11];
+	PGresult *r;
+	enum vs_err rc;
+	bool bLinked;
+
+	if ((rc = vs_authorize_session_create(v->c)) != VS_OK)
+		return rc;
+	if (!in->bUser || !in->bTitle || !in->bStart || !in->bDuration) {
+		set_msg(pOut, !in->bUser ? "user_id" : !in->bTitle ? "title" : !in->bStart ? "session_date" : "duration_minutes",
+			"This field is required.");
+		return VS_ERR_INVALID;
+	}
+	if (in->bCancel || in->bRegenerate) {
+		set_msg(pOut, in->bCancel ? "status" : "regenerate_password", "This field is only for updates.");
+		return VS_ERR_INVALID;
+	}
+	if (in->iStartUs < v->iNowUs) {
+		set_msg(pOut, "session_date", "session_date must not be in the past.");
+		return VS_ERR_INVALID;
+	}
+	if ((rc = vs_client_is_linked(db, v->c->iId, in->iUserId, &bLinked)) != VS_OK)
+		return rc;
+	if (!bLinked) {
+		set_msg(pOut, "user_id", "user_id must be one of your clients.");
+		return VS_ERR_INVALID;
+	}
+	if ((rc = new_room(zRoom, zJpw)) != VS_OK)
+		return rc;
+	if (bPw && (rc = new_password(zPw, zHash)) != VS_OK)
+		return rc;
+	az[0] = vs_db_param_i64(zP, v->c->iId);
+	az[1] = vs_db_param_i64(zU, in->iUserId);
+	az[2] = in->zTitle;
+	az[3] = vs_db_param_time(zStart, in->iStartUs);
+	az[4] = vs_db_param_i64(zDur, in->nDuration);
+	az[5] = bPw ? "true" : "false";
+	az[6] = bPw ? zHash : NULL;
+	az[7] = zRoom;
+	az[8] = zJpw;
+	az[9] = in->bNotes ? in->zNotes : "";
+	az[10] = "1";
+	rc = vs_db_exec(db, &stCreate, az, &r);
+	explicit_bzero(zHash, sizeof(zHash));
+	if (rc == VS_ERR_CONFLICT) {
+		describe_conflict(db, v->c->iId, in->iStartUs,
+				  in->iStartUs + (int64_t)in->nDuration * 60 * VS_US_PER_SEC, "video_session", 0, pOut);
+		return rc;
+	}
+	if (rc == VS_ERR_INVALID) {
+		set_msg(pOut, "user_id", "user_id must be one of your clients.");
+		return rc;
+	}
+	if (rc != VS_OK)
+		return rc;
+	session_json(out, v, r, 0, true, bPw ? zPw : NULL);
+	audit(db, v, "video_session.create", "video_session", vs_db_i64(r, 0, SC_ID), "ok");
+	explicit_bzero(zPw, sizeof(zPw));
+	PQclear(r);
+	return VS_OK;
+}
+
+/* ---- read --------------------------------------------------------------- */
+
+static struct vs_stmt stGet = VS_STMT("session_get", 1, true,
+	"SELECT " SESSION_COLS SESSION_FROM " WHERE s.id = $1");
+
+/* Loads one row and decides whether the caller may do a to it. */
+static enum vs_err load(struct vs_db *db, const struct vs_view *v, int64_t iId, enum vs_action a,
+			PGresult **ppRes)
+{
+	char zId[24];
+	const char *az[1] = { vs_db_param_i64(zId, iId) };
+	enum vs_err rc = vs_db_exec(db, &stGet, az, ppRes);
+
+	if (rc != VS_OK)
+		return rc;
+	if (PQntuples(*ppRes) != 1) {
+		PQclear(*ppRes);
+		*ppRes = NULL;
+		return VS_ERR_NOT_FOUND;
+	}
+	rc = vs_authorize_session(v->c, a, vs_db_i64(*ppRes, 0, SC_PARTNER), vs_db_i64(*ppRes, 0, SC_USER));
+	if (rc != VS_OK) {
+		PQclear(*ppRes);
+		*ppRes = NULL;
+	}
+	return rc;
+}
+
+enum vs_err vs_session_read(struct vs_db *db, const struct vs_view *v, int64_t iId, struct vs_buf *out)
+{
+	PGresult *r;
+	enum vs_err rc = load(db, v, iId, VS_ACT_READ, &r);
+
+	if (rc != VS_OK)
+		return rc;
+	session_json(out, v, r, 0, sees_notes(v->c), NULL);
+	PQclear(r);
+	if (sees_notes(v->c))
+		audit(db, v, "video_session.notes_read", "video_session", iId, "ok");
+	return VS_OK;
+}
+
+/* ---- update ------------------------------------------------------------- */
+
+static struct vs_stmt stLock = VS_STMT("session_lock", 1, false,
+	"SELECT " SESSION_COLS SESSION_FROM " WHERE s.id = $1 FOR UPDATE OF s");
+
+static struct vs_stmt stUpdate = VS_STMT("session_update", 10, false,
+	"WITH s AS (UPDATE video_sessions SET user_id = $2, title = $3, session_date = $4::timestamptz,"
+	"   duration_minutes = $5::int, end_date = $4::timestamptz + make_interval(mins => $5::int),"
+	"   status = $6, password_enabled = $7::bool,"
+	"   password_hash = CASE WHEN $8 = 'keep' THEN password_hash WHEN $8 = 'none' THEN NULL ELSE $8 END,"
+	"   notes = $9, sequence = sequence + 1, updated_at = now()"
+	"  WHERE id = $1 RETURNING *)"
+	" SELECT " SESSION_COLS " FROM s JOIN users p ON p.id = s.partner_id JOIN users u ON u.id = s.user_id"
+	" WHERE $10::int IS NOT NULL");
+
+enum vs_err vs_session_update(struct vs_db *db, const struct vs_view *v, int64_t iId,
+			      const struct vs_session_input *in, struct vs_buf *out,
+			      struct vs_outcome *pOut)
+{
+	char zId[24], zU[24], zStart[40], zDur[24];
+	char zPw[VS_SESSION_PASSWORD_DIGITS + 1] = "", zHash[VS_PASSWORD_HASH_MAX] = "";
+	const char *az[10];
+	PGresult *r = NULL, *rNew = NULL;
+	enum vs_err rc;
+	bool bNewPw = false, bPwWas, bPwNow, bMoved, bLinked;
+	int64_t iStart, iEnd, iNewStart, iNewEnd, iUser;
+	int nDur;
+	const char *zStatus, *zStored;
+
+	/* Hash outside the transaction: argon2id takes ~20 ms and the row is locked inside. */
+	if (in->bRegenerate || (in->bPasswordEnabled && in->bPasswordEnabledValue)) {
+		if ((rc = new_password(zPw, zHash)) != VS_OK)
+			return rc;
+	}
+	if ((rc = vs_db_command(db, "BEGIN")) != VS_OK)
+		return rc;
+	{
+		const char *azId[1] = { vs_db_param_i64(zId, iId) };
+		if ((rc = vs_db_exec(db, &stLock, azId, &r)) != VS_OK)
+			goto out;
+	}
+	if (PQntuples(r) != 1) {
+		rc = VS_ERR_NOT_FOUND;
+		goto out;
+	}
+	if ((rc = vs_authorize_session(v->c, VS_ACT_WRITE, vs_db_i64(r, 0, SC_PARTNER), vs_db_i64(r, 0, SC_USER))) != VS_OK)
+		goto out;
+	iStart = vs_db_i64(r, 0, SC_START);
+	iEnd = vs_db_i64(r, 0, SC_END);
+	zStored = PQgetvalue(r, 0, SC_STATUS);
+	zStatus = vs_session_status_at(zStored, iStart, iEnd, v->iNowUs);
+	bPwWas = vs_db_bool(r, 0, SC_PW_ENABLED);
+	iUser = in->bUser ? in->iUserId : vs_db_i64(r, 0, SC_USER);
+	iNewStart = in->bStart ? in->iStartUs : iStart;
+	nDur = in->bDuration ? in->nDuration : (int)vs_db_i64(r, 0, SC_DURATION);
+	iNewEnd = iNewStart + (int64_t)nDur * 60 * VS_US_PER_SEC;
+	bMoved = iNewStart != iStart || iNewEnd != iEnd || iUser != vs_db_i64(r, 0, SC_USER);
+	if ((!strcmp(zStatus, "cancelled") || !strcmp(zStatus, "completed")) &&
+	    (bMoved || in->bRegenerate || (in->bPasswordEnabled && in->bPasswordEnabledValue != bPwWas))) {
+		set_msg(pOut, NULL, !strcmp(zStatus, "cancelled") ? "A cancelled session cannot be moved or changed."
+			: "A completed session cannot be moved or changed.");
+		rc = VS_ERR_INVALID_STATE;
+		goto out;
+	}
+	if (in->bStart && iNewStart != iStart && iNewStart < v->iNowUs) {
+		set_msg(pOut, "session_date", "session_date must not be in the past.");
+		rc = VS_ERR_INVALID;
+		goto out;
+	}
+	if (in->bUser && iUser != vs_db_i64(r, 0, SC_USER)) {
+		if ((rc = vs_client_is_linked(db, v->c->iId, iUser, &bLinked)) != VS_OK)
+			goto out;
+		if (!bLinked) {
+			set_msg(pOut, "user_id", "user_id must be one of your clients.");
+			rc = VS_ERR_INVALID;
+			goto out;
+		}
+	}
+	bPwNow = in->bPasswordEnabled ? in->bPasswordEnabledValue : bPwWas;
+	if (!bPwNow && in->bRegenerate) {
+		set_msg(pOut, "regenerate_password", "A session without a password cannot regenerate one.");
+		rc = VS_ERR_INVALID;
+		goto out;
+	}
+	bNewPw = bPwNow && (in->bRegenerate || !bPwWas);
+	az[0] = zId;
+	az[1] = vs_db_param_i64(zU, iUser);
+	az[2] = in->bTitle ? in->zTitle : PQgetvalue(r, 0, SC_TITLE);
+	az[3] = vs_db_param_time(zStart, iNewStart);
+	az[4] = vs_db_param_i64(zDur, nDur);
+	az[5] = in->bCancel ? "cancelled" : zStored;
+	az[6] = bPwNow ? "true" : "false";
+	az[7] = !bPwNow ? "none" : bNewPw ? zHash : "keep";
+	az[8] = in->bNotes ? in->zNotes : PQgetvalue(r, 0, SC_NOTES);
+	az[9] = "1";
+	rc = vs_db_exec(db, &stUpdate, az, &rNew);
+	if (rc == VS_ERR_CONFLICT) {
+		vs_db_command(db, "ROLLBACK");
+		describe_conflict(db, v->c->iId, iNewStart, iNewEnd, "video_session", iId, pOut);
+		goto done;
+	}
+	if (rc != VS_OK)
+		goto out;
+	if ((rc = vs_db_command(db, "COMMIT")) != VS_OK)
+		goto done;
+	session_json(out, v, rNew, 0, true, bNewPw ? zPw : NULL);
+	audit(db, v, in->bCancel ? "video_session.cancel" : "video_session.update", "video_session", iId, "ok");
+	goto done;
+out:
+	if (vs_db_in_transaction(db))
+		vs_db_command(db, "ROLLBACK");
+done:
+	explicit_bzero(zHash, sizeof(zHash));
+	explicit_bzero(zPw, sizeof(zPw));
+	PQclear(r);
+	PQclear(rNew);
+	return rc;
+}
+
+/* ---- delete ------------------------------------------------------------- */
+
+static struct vs_stmt stDelete = VS_STMT("session_delete", 1, false,
+	"DELETE FROM video_sessions WHERE id = $1");
+
+enum vs_err vs_session_delete(struct vs_db *db, const struct vs_view *v, int64_t iId)
+{
+	char zId[24];
+	const char *az[1] = { vs_db_param_i64(zId, iId) };
+	PGresult *r;
+	enum vs_err rc = load(db, v, iId, VS_ACT_WRITE, &r);
+
+	if (rc != VS_OK)
+		return rc;
+	PQclear(r);
+	if ((rc = vs_db_exec(db, &stDelete, az, &r)) != VS_OK)
+		return rc;
+	PQclear(r);
+	audit(db, v, "video_session.delete", "video_session", iId, "ok");
+	return VS_OK;
+}
+
+/* ---- lists -------------------------------------------------------------- */
+
+/*
+ * One statement per (scope, when): keyset pagination on (session_date, id),
+ * both in the (partner_id|user_id, session_date, id) indexes, so a page costs
+ * the same at any depth. $2/$3 bound session_date ([from, to)), $4/$5 are the
+ * cursor, $6 the page size + 1, $7 (user scope) an optional partner filter.
+ */
+#define LIST_SQL(scope, filter, cmp, order, lower) \
+	"SELECT " SESSION_COLS SESSION_FROM \
+	" WHERE s." scope " = $1 AND ($7::int8 IS NULL OR s.partner_id = $7)" \
+	" AND s.session_date >= " lower \
+	" AND s.session_date < coalesce($3::timestamptz, 'infinity')" \
+	" AND (s.session_date, s.id) " cmp " ($4::timestamptz, $5::int8)" filter \
+	" ORDER BY s.session_date " order ", s.id " order " LIMIT $6"
+
+#define LOWER_ALL "coalesce($2::timestamptz, '-infinity')"
+#define LOWER_UPCOMING "greatest(coalesce($2::timestamptz, '-infinity'), now() - interval '180 minutes')"
+#define F_UPCOMING " AND s.status <> 'cancelled' AND s.end_date > now()"
+#define F_PAST " AND (s.status = 'cancelled' OR s.end_date <= now())"
+
+static struct vs_stmt aList[2][3] = {
+	{
+		VS_STMT("list_partner_all", 7, true, LIST_SQL("partner_id", "", ">", "ASC", LOWER_ALL)),
+		VS_STMT("list_partner_upcoming", 7, true, LIST_SQL("partner_id", F_UPCOMING, ">", "ASC", LOWER_UPCOMING)),
+		VS_STMT("list_partner_past", 7, true, LIST_SQL("partner_id", F_PAST, "<", "DESC", LOWER_ALL)),
+	},
+	{
+		VS_STMT("list_user_all", 7, true, LIST_SQL("user_id", "", ">", "ASC", LOWER_ALL)),
+		VS_STMT("list_user_upcoming", 7, true, LIST_SQL("user_id", F_UPCOMING, ">", "ASC", LOWER_UPCOMING)),
+		VS_STMT("list_user_past", 7, true, LIST_SQL("user_id", F_PAST, "<", "DESC", LOWER_ALL)),
+	},
+};
+
+bool vs_cursor_parse(const char *z, int64_t *piUs, int64_t *piId)
+{
+	char *zEnd;
+	long long a, b;
+
+	if (z == NULL || *z == '\0' || strlen(z) > 48)
+		return false;
+	if (z[0] < '0' || z[0] > '9')
+		return false;
+	a = strtoll(z, &zEnd, 10);
+	if (*zEnd != '.' || zEnd[1] < '1' || zEnd[1] > '9')
+		return false;
+	b = strtoll(zEnd + 1, &zEnd, 10);
+	if (*zEnd != '\0' || a < 0 || a > INT64_C(253402300799000000) || b <= 0 || b == INT64_MAX)
+		return false;
+	*piUs = a;
+	*piId = b;
+	return true;
+}
+
+static enum vs_err list(struct vs_db *db, const struct vs_view *v, int iScope, int64_t iOwner,
+			int64_t iPartnerFilter, const struct vs_list_query *q, struct vs_buf *out)
+{
+	char zOwner[24], zFrom[40], zTo[40], zCur[40], zCurId[24], zLim[24], zPf[24];
+	const char *az[7];
+	bool bDesc = q->eWhen == VS_WHEN_PAST;
+	PGresult *r;
+	enum vs_err rc;
+	int n;
+
+	az[0] = vs_db_param_i64(zOwner, iOwner);
+	az[1] = q->iFromUs ? vs_db_param_time(zFrom, q->iFromUs) : NULL;
+	az[2] = q->iToUs ? vs_db_param_time(zTo, q->iToUs) : NULL;
+	if (q->bCursor) {
+		az[3] = vs_db_param_time(zCur, q->iCursorUs);
+		az[4] = vs_db_param_i64(zCurId, q->iCursorId);
+	} else {
+		az[3] = bDesc ? "infinity" : "-infinity";
+		az[4] = "0";
+	}
+	az[5] = vs_db_param_i64(zLim, q->nLimit + 1);
+	az[6] = iPartnerFilter ? vs_db_param_i64(zPf, iPartnerFilter) : NULL;
+	rc = vs_db_exec(db, &aList[iScope][q->eWhen], az, &r);
+	if (rc != VS_OK)
+		return rc;
+	n = PQntuples(r);
+	vs_buf_puts(out, "{\"video_sessions\":[");
+	for (int i = 0; i < n && i < q->nLimit; i++) {
+		if (i > 0)
+			vs_buf_putc(out, ',');
+		session_json(out, v, r, i, sees_notes(v->c), NULL);
+	}
+	vs_buf_puts(out, "],\"next_cursor\":");
+	if (n > q->nLimit) {
+		vs_buf_putc(out, '"');
+		vs_buf_put_i64(out, vs_db_i64(r, q->nLimit - 1, SC_START));
+		vs_buf_putc(out, '.');
+		vs_buf_put_i64(out, vs_db_i64(r, q->nLimit - 1, SC_ID));
+		vs_buf_putc(out, '"');
+	} else {
+		vs_json_null(out);
+	}
+	vs_buf_putc(out, '}');
+	PQclear(r);
+	if (sees_notes(v->c) && n > 0)
+		audit(db, v, "video_session.list_notes_read", iScope == 0 ? "partner" : "user", iOwner, "ok");
+	return VS_OK;
+}
+
+enum vs_err vs_sessions_of_partner(struct vs_db *db, const struct vs_view *v, int64_t iPartner,
+				   const struct vs_list_query *q, struct vs_buf *out)
+{
+	enum vs_err rc = vs_authorize_partner_collection(v->c, iPartner, VS_ACT_READ);
+
+	if (rc != VS_OK)
+		return rc;
+	return list(db, v, 0, iPartner, 0, q, out);
+}
+
+enum vs_err vs_sessions_of_user(struct vs_db *db, const struct vs_view *v, int64_t iUser,
+				const struct vs_list_query *q, struct vs_buf *out)
+{
+	bool bLinked = false;
+	enum vs_err rc;
+
+	if (v->c->eRole == VS_ROLE_PARTNER &&
+	    (rc = vs_client_is_linked(db, v->c->iId, iUser, &bLinked)) != VS_OK)
+		return rc;
+	if ((rc = vs_authorize_user_collection(v->c, iUser, bLinked)) != VS_OK)
+		return rc;
+	return list(db, v, 1, iUser, v->c->eRole == VS_ROLE_PARTNER ? v->c->iId : 0, q, out);
+}
+
+/* ---- password ----------------------------------------------------------- */
+
+static struct vs_stmt stSecret = VS_STMT("session_secret", 1, true,
+	"SELECT partner_id, user_id, status, password_enabled, password_hash,"
+	" (extract(epoch FROM session_date) * 1000000)::int8, (extract(epoch FROM end_date) * 1000000)::int8"
+	" FROM video_sessions WHERE id = $1");
+static struct vs_stmt stVerified = VS_STMT("session_verified", 2, false,
+	"INSERT INTO session_verifications (video_session_id, user_id) VALUES ($1, $2)"
+	" ON CONFLICT (video_session_id, user_id) DO UPDATE SET verified_at = now()");
+
+/*
+ * Checks zPassword against the session's hash under the per-session attempt
+ * limit. VS_OK on a match, VS_ERR_WRONG_PASSWORD, VS_ERR_RATE_LIMITED.
+ */
+enum vs_err vs_session_check_password(struct vs_db *db, int64_t iId, const char *zHash,
+				      const char *zPassword, size_t nPassword, struct vs_outcome *pOut);
+enum vs_err vs_session_check_password(struct vs_db *db, int64_t iId, const char *zHash,
+				      const char *zPassword, size_t nPassword, struct vs_outcome *pOut)
+{
+	char zKey[48];
+	enum vs_err rc;
+
+	snprintf(zKey, sizeof(zKey), "verify:session:%lld", (long long)iId);
+	rc = vs_limit_reserve(db, zKey, VS_VERIFY_MAX, NULL, 0, VS_VERIFY_WINDOW_SEC, &pOut->iRetryAfter);
+	if (rc != VS_OK)
+		return rc;
+	if (!vs_password_verify(zHash, zPassword, nPassword))
+		return VS_ERR_WRONG_PASSWORD;
+	vs_limit_release(db, zKey, NULL);
+	return VS_OK;
+}
+
+enum vs_err vs_session_verify_password(struct vs_db *db, const struct vs_view *v, int64_t iId,
+				       const char *zPassword, size_t nPassword, struct vs_outcome *pOut)
+{
+	char zId[24], zUid[24];
+	const char *az[2] = { vs_db_param_i64(zId, iId), vs_db_param_i64(zUid, v->c->iId) };
+	char zHash[VS_PASSWORD_HASH_MAX] = "";
+	PGresult *r;
+	enum vs_err rc;
+	bool bPw;
+
+	if ((rc = vs_db_exec(db, &stSecret, az, &r)) != VS_OK)
+		return rc;
+	if (PQntuples(r) != 1) {
+		PQclear(r);
+		return VS_ERR_NOT_FOUND;
+	}
+	rc = vs_authorize_session(v->c, VS_ACT_VERIFY, vs_db_i64(r, 0, 0), vs_db_i64(r, 0, 1));
+	if (rc == VS_OK && !strcmp(PQgetvalue(r, 0, 2), "cancelled")) {
+		set_msg(pOut, NULL, "This session was cancelled.");
+		rc = VS_ERR_FORBIDDEN;
+	}
+	if (rc == VS_OK && v->iNowUs >= vs_db_i64(r, 0, 6)) {
+		set_msg(pOut, NULL, "This session has ended.");
+		rc = VS_ERR_FORBIDDEN;
+	}
+	bPw = vs_db_bool(r, 0, 3);
+	if (rc == VS_OK && bPw)
+		snprintf(zHash, sizeof(zHash), "%s", PQgetvalue(r, 0, 4));
+	PQclear(r);
+	if (rc != VS_OK)
+		return rc;
+	if (bPw) {
+		rc = vs_session_check_password(db, iId, zHash, zPassword, nPassword, pOut);
+		explicit_bzero(zHash, sizeof(zHash));
+		if (rc == VS_ERR_WRONG_PASSWORD || rc == VS_ERR_RATE_LIMITED) {
+			audit(db, v, "video_session.verify_password", "video_session", iId,
+			      rc == VS_ERR_WRONG_PASSWORD ? "failed" : "denied");
+			return rc;
+		}
+		if (rc != VS_OK)
+			return rc;
+	}
+	if ((rc = vs_db_exec(db, &stVerified, az, &r)) != VS_OK)
+		return rc;
+	PQclear(r);
+	audit(db, v, "video_session.verify_password", "video_session", iId, "ok");
+	return VS_OK;
+}
+
+/* ---- iCalendar ---------------------------------------------------------- */
+
+enum vs_err vs_session_ics(struct vs_db *db, const struct vs_view *v, int64_t iId, struct vs_buf *out)
+{
+	char zUid[300], zUrl[300];
+	const char *zHost;
+	PGresult *r;
+	struct vs_ics_event ev;
+	enum vs_err rc = load(db, v, iId, VS_ACT_READ, &r);
+
+	if (rc != VS_OK)
+		return rc;
+	zHost = strstr(v->zPublicUrl, "://");
+	zHost = zHost ? zHost + 3 : v->zPublicUrl;
+	snprintf(zUid, sizeof(zUid), "video-session-%lld@%.*s", (long long)iId,
+		 (int)strcspn(zHost, ":/"), zHost);
+	snprintf(zUrl, sizeof(zUrl), "%s/join/%lld", v->zPublicUrl, (long long)iId);
+	memset(&ev, 0, sizeof(ev));
+	ev.zUid = zUid;
+	ev.iSequence = vs_db_i64(r, 0, SC_SEQUENCE);
+	ev.iStampUs = v->iNowUs / VS_US_PER_SEC * VS_US_PER_SEC;
+	ev.iStartUs = vs_db_i64(r, 0, SC_START);
+	ev.iEndUs = vs_db_i64(r, 0, SC_END);
+	ev.iCreatedUs = vs_db_i64(r, 0, SC_CREATED) / VS_US_PER_SEC * VS_US_PER_SEC;
+	ev.iModifiedUs = vs_db_i64(r, 0, SC_UPDATED) / VS_US_PER_SEC * VS_US_PER_SEC;
+	ev.zSummary = PQgetvalue(r, 0, SC_TITLE);
+	ev.zUrl = zUrl;
+	ev.zDescription = "Video session. Join from the link at the start time.";
+	ev.bCancelled = !strcmp(PQgetvalue(r, 0, SC_STATUS), "cancelled");
+	rc = vs_ics_write(out, &ev);
+	PQclear(r);
+	return rc;
+}
