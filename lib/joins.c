@@ -232,7 +232,8 @@ enum vs_err vs_session_invite(struct vs_db *db, const struct vs_view *v, int64_t
 }
 
 static struct vs_stmt stInviteCheck = VS_STMT("invite_check", 2, true,
-	"SELECT 1 FROM invites WHERE video_session_id = $1 AND token_sha256 = $2 AND expires_at > now()");
+	"SELECT 1 FROM invites i JOIN video_sessions s ON s.id = i.video_session_id"
+	" WHERE i.video_session_id = $1 AND i.token_sha256 = $2 AND s.end_date > now()");
 
 enum vs_err vs_guest_join(struct vs_db *db, const struct vs_view *v, const struct vs_jitsi_config *j,
 			  int64_t iId, const char *zInvite, const char *zPassword, size_t nPassword,

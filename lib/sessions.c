@@ -339,6 +339,13 @@ enum vs_err vs_session_update(struct vs_db *db, const struct vs_view *v, int64_t
 	}
 	if ((rc = vs_authorize_session(v->c, VS_ACT_WRITE, vs_db_i64(r, 0, SC_PARTNER), vs_db_i64(r, 0, SC_USER))) != VS_OK)
 		goto out;
+	if (!in->bUser && !in->bTitle && !in->bStart && !in->bDuration && !in->bPasswordEnabled &&
+	    !in->bNotes && !in->bCancel && !in->bRegenerate) {
+		/* nothing to change: answer the session as it is, without a new SEQUENCE */
+		session_json(out, v, r, 0, true, NULL);
+		rc = vs_db_command(db, "COMMIT");
+		goto done;
+	}
 	iStart = vs_db_i64(r, 0, SC_START);
 	iEnd = vs_db_i64(r, 0, SC_END);
 	zStored = PQgetvalue(r, 0, SC_STATUS);

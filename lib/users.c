@@ -73,7 +73,7 @@ enum vs_err vs_audit_write(struct vs_db *db, const struct vs_origin *o, const st
 /* ---- rate limits ----------------------------------------------------- */
 
 static struct vs_stmt stLimitReserve = VS_STMT("limit_reserve", 5, false,
-	"WITH k(key, lim) AS (VALUES ($1::text, $2::int), ($3::text, $4::int)),"
+	"WITH k(key, lim) AS (VALUES (lower($1::text), $2::int), (lower($3::text), $4::int)),"
 	" up AS ("
 	"  INSERT INTO attempt_counters AS c (key, window_start, attempts)"
 	"  SELECT key, now(), 1 FROM k WHERE key IS NOT NULL"
@@ -89,7 +89,7 @@ static struct vs_stmt stLimitReserve = VS_STMT("limit_reserve", 5, false,
 
 static struct vs_stmt stLimitRelease = VS_STMT("limit_release", 2, false,
 	"UPDATE attempt_counters SET attempts = greatest(attempts - 1, 0)"
-	" WHERE key = $1 OR key = $2");
+	" WHERE key = lower($1) OR key = lower($2)");
 
 enum vs_err vs_limit_reserve(struct vs_db *db, const char *zKey1, int nMax1,
 			     const char *zKey2, int nMax2, int iWindowSec, int *piRetryAfter)
@@ -330,10 +330,8 @@ enum vs_err vs_login(struct vs_db *db, const struct vs_origin *o, const char *zE
 	bool bKnown = false, bMatch = false;
 	char zHash[VS_PASSWORD_HASH_MAX] = "";
 
+	/* the counters lower-case keys in SQL, as the email lookup does */
 	snprintf(zKeyEmail, sizeof(zKeyEmail), "login:email:%s", zEmail);
-	for (char *p = zKeyEmail; *p; p++)
-		if (*p >= 'A' && *p <= 'Z')
-			*p = (char)(*p - 'A' + 'a');
 	snprintf(zKeyAddr, sizeof(zKeyAddr), "login:addr:%s", o->zClientAddr ? o->zClientAddr : "-");
 	rc = vs_limit_reserve(db, zKeyEmail, VS_LOGIN_MAX_EMAIL, zKeyAddr, VS_LOGIN_MAX_ADDR,
 			      VS_LOGIN_WINDOW_SEC, piRetryAfter);

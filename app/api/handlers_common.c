@@ -142,7 +142,11 @@ void vs_h_login(struct vs_ctx *ctx)
 void vs_h_logout(struct vs_ctx *ctx)
 {
 	struct vs_origin o = vs_h_origin(ctx);
-	enum vs_err rc = vs_logout(ctx->db, &o, &ctx->caller);
+	enum vs_err rc;
+
+	if (ctx->req->pJson != NULL && !vs_h_form(ctx, NULL, 0, NULL))
+		return;
+	rc = vs_logout(ctx->db, &o, &ctx->caller);
 
 	if (rc != VS_OK) {
 		vs_http_error_from(ctx->res, rc);

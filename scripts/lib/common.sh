@@ -174,10 +174,11 @@ vs_api_start() {
       VSESSION_SOCKET_GROUP="$(id -gn www-data 2>/dev/null || echo root)" \
       VSESSION_JWT_SECRET_FILE="$VS_STATE/jwt-secret" \
       VSESSION_PUBLIC_URL="https://localhost:$VS_HTTPS_PORT" \
-      ${VS_API_WRAPPER:-} "$VS_BUILD/vsession-api" >>"$VS_STATE/api.log" 2>&1 &
+      ${VS_API_WRAPPER:-} "$VS_BUILD/vsession-api" >>"$VS_STATE/api.log" 2>&1 &  # the wrapper is split into words on purpose
   echo $! > "$VS_STATE/api.pid"
-  local i
-  for i in $(seq 1 100); do
+  local i tries=100
+  [ -n "${VS_API_WRAPPER:-}" ] && tries=600   # valgrind starts slowly
+  for i in $(seq 1 "$tries"); do
     [ -S "${VS_API_SOCKET_WAIT:-$sock}" ] && return 0
     kill -0 "$(cat "$VS_STATE/api.pid")" 2>/dev/null || { tail -5 "$VS_STATE/api.log" >&2; vs_die "the API did not start"; }
     sleep 0.1
