@@ -245,7 +245,7 @@ enum vs_err vs_config_load(struct vs_config *cfg, int use, char *zErr, size_t nE
 	if (z == NULL)
 		z = "https://localhost:8443";
 	if (strncmp(z, "https://", 8) != 0 && strncmp(z, "http://", 7) != 0) {
-		snprintf(zErr, nErr, "VSESSION_PUBLIC_URL must start with https:// (got \"%s\")", z);
+		snprintf(zErr, nErr, "VSESSION_PUBLIC_URL must start with https:// (or http:// behind a TLS proxy) (got \"%s\")", z);
 		goto fail;
 	}
 	cfg->zPublicUrl = strdup(z);
