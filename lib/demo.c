@@ -28,12 +28,12 @@ static struct vs_stmt stDemoEmpty = VS_STMT("demo_empty", 0, true, "SELECT count
 
 /* Sessions and appointments relative to now, aligned to the quarter hour. */
 static struct vs_stmt stDemoBookings = VS_STMT("demo_bookings", 5, false,
-	"WITH base AS (SELECT date_trunc('hour', now()) AS h),"
+	"WITH base AS (SELECT now() + interval '5 minutes' AS h),"
 	" s(client, title, start_off, dur, cancelled) AS (VALUES"
-	"  ($2::bigint, 'Weekly check-in', interval '10 minutes', 50, false),"
+	"  ($2::bigint, 'Weekly check-in', interval '10 minutes', 45, false),"
 	"  ($3::bigint, 'Intake conversation', interval '1 day 2 hours', 60, false),"
 	"  ($4::bigint, 'Follow-up', interval '2 days 4 hours', 45, false),"
-	"  ($2::bigint, 'Weekly check-in', interval '7 days', 50, false),"
+	"  ($2::bigint, 'Weekly check-in', interval '7 days', 45, false),"
 	"  ($3::bigint, 'Progress review', interval '-2 days', 60, false),"
 	"  ($4::bigint, 'Moved session', interval '3 days 1 hour', 30, true)),"
 	" ins AS (INSERT INTO video_sessions (partner_id, user_id, title, session_date, duration_minutes,"
@@ -48,7 +48,7 @@ static struct vs_stmt stDemoBookings = VS_STMT("demo_bookings", 5, false,
 	"   encode(gen_random_bytes(18), 'hex'), 'Demo notes, visible to the partner only.'"
 	"  FROM s, base RETURNING id)"
 	" INSERT INTO appointments (partner_id, user_id, title, starts_at, ends_at, notes)"
-	" SELECT $1, a.client, a.title, base.h + a.off, base.h + a.off + a.len, ''"
+	" SELECT $1, a.client, a.title, date_trunc('hour', base.h) + a.off, date_trunc('hour', base.h) + a.off + a.len, ''"
 	" FROM base, (VALUES (NULL::bigint, 'Supervision', interval '1 day 5 hours', interval '1 hour'),"
 	"   ($3::bigint, 'Case notes review', interval '2 days 1 hour', interval '30 minutes'),"
 	"   (NULL::bigint, 'Team meeting', interval '4 days 3 hours', interval '90 minutes')) AS a(client, title, off, len)");

@@ -53,7 +53,7 @@ vs_build_web() {
     touch "$web/node_modules"
   fi
   if [ -n "$force" ] || [ ! -f "$web/dist/index.html" ] ||
-     [ -n "$(find "$web/src" "$web/index.html" "$web/package.json" -newer "$web/dist/index.html" -print -quit 2>/dev/null)" ]; then
+     [ -n "$(find "$web/src" "$web/public" "$web/index.html" "$web/package.json" "$web/vite.config.js" -newer "$web/dist/index.html" -print -quit 2>/dev/null)" ]; then
     vs_log "building the web app"
     (cd "$web" && npm run build --silent >/dev/null)
   fi

@@ -90,6 +90,8 @@ struct vs_audit {
 
 /* Appends one row; failures are reported but callers usually go on. */
 enum vs_err vs_audit_write(struct vs_db *db, const struct vs_origin *o, const struct vs_audit *a);
+/* The same for a read (of notes): committed without waiting for the disk. */
+enum vs_err vs_audit_write_read(struct vs_db *db, const struct vs_origin *o, const struct vs_audit *a);
 
 /* ---- rate limits ----------------------------------------------------- */
 

@@ -1,0 +1,100 @@
+import { useEffect, useRef, useState } from 'react';
+import { Navigate, useSearchParams } from 'react-router';
+import { useAuth } from './AuthProvider.jsx';
+import { retryMinutes } from '../../../utils/time.js';
+import { Loading } from '../../../components/Feedback.jsx';
+
+// Only same-site paths are followed after login (no open redirect).
+function safeNext(next) {
+  if (!next || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/api')) return '/dashboard';
+  return next;
+}
+
+export function LoginPage() {
+  const { user, status, login, expired } = useAuth();
+  const [params] = useSearchParams();
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const [error, setError] = useState(null);
+  const [busy, setBusy] = useState(false);
+  const errorRef = useRef(null);
+
+  useEffect(() => {
+    if (error) errorRef.current?.focus();
+  }, [error]);
+
+  if (status === 'loading') return <Loading label="Loading…" />;
+  if (user) return <Navigate to={safeNext(params.get('next'))} replace />;
+
+  async function onSubmit(e) {
+    e.preventDefault();
+    if (!email.trim() || !password) {
+      setError('Enter your email address and password.');
+      return;
+    }
+    setBusy(true);
+    setError(null);
+    try {
+      await login(email.trim(), password);
+    } catch (err) {
+      if (err.status === 429) {
+        const m = retryMinutes(err.retryAfter);
+        setError(`Too many login attempts. Try again${m ? ` in ${m} minute${m === 1 ? '' : 's'}` : ' later'}.`);
+      } else if (err.status === 401) {
+        setError('That email address and password do not match an account.');
+      } else {
+        setError(err.message);
+      }
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <main className="auth-page" id="main">
+      <div className="auth-card">
+        <p className="brand brand--large" aria-hidden="true">
+          <span className="brand__mark" /> vsession
+        </p>
+        <h1>Log in</h1>
+        <p className="muted">Private video sessions with your therapist.</p>
+        {expired && !error && (
+          <p className="notice" role="status">Your session has ended. Please log in again.</p>
+        )}
+        <form onSubmit={onSubmit} noValidate>
+          <div className="field">
+            <label htmlFor="login-email">Email address</label>
+            <input
+              id="login-email"
+              type="email"
+              autoComplete="username"
+              inputMode="email"
+              value={email}
+              onChange={(e) => setEmail(e.target.value)}
+              required
+            />
+          </div>
+          <div className="field">
+            <label htmlFor="login-password">Password</label>
+            <input
+              id="login-password"
+              type="password"
+              autoComplete="current-password"
+              value={password}
+              onChange={(e) => setPassword(e.target.value)}
+              required
+            />
+          </div>
+          {error && (
+            <p className="alert alert--error" role="alert" tabIndex={-1} ref={errorRef}>
+              {error}
+            </p>
+          )}
+          <button className="btn btn--primary btn--block" type="submit" disabled={busy}>
+            {busy ? 'Logging in…' : 'Log in'}
+          </button>
+        </form>
+      </div>
+    </main>
+  );
+}

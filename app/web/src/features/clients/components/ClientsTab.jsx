@@ -1,0 +1,37 @@
+import { ErrorMessage, Loading } from '../../../components/Feedback.jsx';
+import { formatDateTime } from '../../../utils/time.js';
+
+export function ClientsTab({ clients, sessions, tz, onSchedule }) {
+  if (clients.loading && !clients.data) return <Loading label="Loading clients…" />;
+  const list = clients.data || [];
+  const nextFor = (id) => sessions.find((s) => s.user_id === id || s.user?.id === id);
+  return (
+    <section aria-labelledby="clients-h">
+      <h2 id="clients-h">Clients ({list.length})</h2>
+      <ErrorMessage error={clients.error} onRetry={clients.reload} />
+      {list.length === 0 ? (
+        <p className="empty">No clients are linked to your account yet.</p>
+      ) : (
+        <ul className="client-list">
+          {list.map((c) => {
+            const next = nextFor(c.id);
+            return (
+              <li key={c.id} className="client-item">
+                <div>
+                  <h3 className="client-item__name">{c.name}</h3>
+                  <p className="muted client-item__email">{c.email}</p>
+                  <p className="client-item__next">
+                    {next ? `Next session: ${formatDateTime(next.session_date, tz)}` : 'No upcoming session'}
+                  </p>
+                </div>
+                <button type="button" className="btn btn--small" onClick={() => onSchedule(c)} aria-label={`Schedule a session with ${c.name}`}>
+                  Schedule
+                </button>
+              </li>
+            );
+          })}
+        </ul>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,116 @@
+// One video session in a list, for a partner or a client, in the viewer's zone.
+import { Link } from 'react-router';
+import { StatusBadge } from '../../../components/StatusBadge.jsx';
+import { CopyButton } from '../../../components/CopyButton.jsx';
+import { joinState, liveStatus } from '../../../utils/sessions.js';
+import { formatCountdown, formatDate, formatDuration, formatTime, formatTimeRange } from '../../../utils/time.js';
+
+export function timingText(session, now, tz) {
+  const js = joinState(session, now);
+  if (js.state === 'cancelled') return 'Cancelled';
+  if (js.state === 'ended') return 'Ended';
+  if (js.msUntilStart > 0) return `Starts in ${formatCountdown(js.msUntilStart)}`;
+  return `In progress · ends ${formatTime(js.endsAt, tz)}`;
+}
+
+export function JoinButton({ session, now, tz, className = 'btn btn--primary btn--small' }) {
+  const js = joinState(session, now);
+  const hintId = `join-hint-${session.id}`;
+  if (js.canJoin) {
+    return (
+      <Link className={className} to={`/join/${session.id}`}>
+        Join now<span className="visually-hidden"> ({session.title})</span>
+      </Link>
+    );
+  }
+  if (js.state !== 'too_early') return null;
+  return (
+    <>
+      <button type="button" className={className} disabled aria-describedby={hintId}>
+        Join
+      </button>
+      <span className="visually-hidden" id={hintId}>
+        Joining opens at {formatTime(js.opensAt, tz)}, 15 minutes before the start.
+      </span>
+    </>
+  );
+}
+
+export function SessionItem({ session, tz, now, role, onEdit, onDelete, onInvite, headingLevel = 3 }) {
+  const status = liveStatus(session, now);
+  const H = `h${headingLevel}`;
+  const other = role === 'partner' ? session.user?.name : session.partner?.name;
+  const editable = role === 'partner' && (status === 'scheduled' || status === 'in_progress');
+  const upcoming = status === 'scheduled' || status === 'in_progress';
+  return (
+    <li className={`session-item session-item--${status}`} data-session-id={session.id}>
+      <div className="session-item__main">
+        <H className="session-item__title">{session.title}</H>
+        <p className="session-item__who">{role === 'partner' ? `Client: ${other || '—'}` : `With ${other || 'your therapist'}`}</p>
+        <p className="session-item__when">
+          <time dateTime={session.session_date}>{formatDate(session.session_date, tz)}</time>,{' '}
+          {formatTimeRange(session.session_date, session.end_date, tz)} · {formatDuration(session.duration_minutes)}
+        </p>
+        <p className="session-item__meta">
+          <StatusBadge status={status} />
+          {upcoming && <span className="session-item__timing">{timingText(session, now, tz)}</span>}
+          {session.password_enabled && <span className="tag">Password protected</span>}
+        </p>
+      </div>
+      <div className="session-item__actions">
+        {upcoming && <JoinButton session={session} now={now} tz={tz} />}
+        {role === 'partner' && upcoming && session.meeting_url && (
+          <CopyButton text={session.meeting_url} label="Copy link" copiedLabel="Link copied" aria-label={`Copy link for ${session.title}`} />
+        )}
+        {role === 'partner' && upcoming && onInvite && (
+          <button type="button" className="btn btn--small" onClick={() => onInvite(session)} aria-label={`Guest link for ${session.title}`}>
+            Guest link
+          </button>
+        )}
+        {editable && onEdit && (
+          <button type="button" className="btn btn--small" onClick={() => onEdit(session)} aria-label={`Edit ${session.title}`}>
+            Edit
+          </button>
+        )}
+        {role === 'partner' && onDelete && (
+          <button type="button" className="btn btn--small btn--danger-ghost" onClick={() => onDelete(session)} aria-label={`Delete ${session.title}`}>
+            Delete
+          </button>
+        )}
+        {role === 'client' && !upcoming && null}
+      </div>
+    </li>
+  );
+}
+
+export function SessionList({ sessions, groups, tz, now, role, empty, headingLevel = 3, ...handlers }) {
+  if (!sessions?.length && !groups?.length) return <p className="empty">{empty}</p>;
+  if (groups) {
+    return (
+      <div className="session-groups">
+        {groups.map((g) => {
+          const GH = `h${headingLevel}`;
+          return (
+            <section key={g.key} className="session-group" aria-labelledby={`group-${role}-${g.key}`}>
+              <GH className="session-group__label" id={`group-${role}-${g.key}`}>
+                {g.label}
+              </GH>
+              <ul className="session-list">
+                {g.sessions.map((s) => (
+                  <SessionItem key={s.id} session={s} tz={tz} now={now} role={role} headingLevel={headingLevel + 1} {...handlers} />
+                ))}
+              </ul>
+            </section>
+          );
+        })}
+      </div>
+    );
+  }
+  return (
+    <ul className="session-list">
+      {sessions.map((s) => (
+        <SessionItem key={s.id} session={s} tz={tz} now={now} role={role} headingLevel={headingLevel} {...handlers} />
+      ))}
+    </ul>
+  );
+}

@@ -1,0 +1,319 @@
+// Create or edit a video session. Date and time are typed in the partner's
+// own zone (named next to the fields) and sent as UTC. After a create (or an
+// edit that made a new password) the dialog shows the join link and the
+// one-time password with copy buttons; the server's 422 lands next to the
+// field it names, and a 409 says which booking is in the way.
+import { useEffect, useRef, useState } from 'react';
+import { Modal } from '../../../components/Modal.jsx';
+import { Field } from '../../../components/Field.jsx';
+import { CopyButton } from '../../../components/CopyButton.jsx';
+import { dayKey, formatDateTime, formatDuration } from '../../../utils/time.js';
+import { createSession, updateSession } from '../api/video-sessions.js';
+import {
+  NOTES_MAX,
+  TITLE_MAX,
+  describeConflict,
+  durationOptions,
+  detailsMessage,
+  initialValues,
+  toCreateBody,
+  toUpdateBody,
+  validateSessionForm,
+} from '../utils/form.js';
+
+const FIELD_IDS = {
+  user_id: 'vs-client',
+  title: 'vs-title',
+  session_date: 'vs-date',
+  duration_minutes: 'vs-duration',
+  password_enabled: 'vs-password',
+  notes: 'vs-notes',
+};
+
+export function VideoSessionModal({ session, initial, clients, timezone, onClose, onSaved, now }) {
+  const isEdit = Boolean(session);
+  const [values, setValues] = useState(() => initialValues({ session, initial, tz: timezone, clients }));
+  const [errors, setErrors] = useState({});
+  const [formError, setFormError] = useState(null);
+  const [busy, setBusy] = useState(false);
+  const [result, setResult] = useState(null); // {session, password}
+  const [confirmCancel, setConfirmCancel] = useState(false);
+  const formRef = useRef(null);
+  const alertRef = useRef(null);
+
+  useEffect(() => {
+    if (formError) alertRef.current?.focus();
+  }, [formError]);
+
+  function set(field, value) {
+    setValues((v) => ({ ...v, [field]: value }));
+    if (errors[field] || (field === 'date' || field === 'time' ? errors.session_date : false)) {
+      setErrors((e) => {
+        const next = { ...e };
+        delete next[field === 'date' || field === 'time' ? 'session_date' : field];
+        return next;
+      });
+    }
+  }
+
+  function focusFirstError(errs) {
+    const first = Object.keys(FIELD_IDS).find((f) => errs[f]);
+    if (first) formRef.current?.querySelector(`#${FIELD_IDS[first]}`)?.focus();
+  }
+
+  async function onSubmit(e) {
+    e.preventDefault();
+    setFormError(null);
+    const errs = validateSessionForm(values, { tz: timezone, now: now ? now() : Date.now(), original: session });
+    setErrors(errs);
+    if (Object.keys(errs).length) {
+      focusFirstError(errs);
+      return;
+    }
+    setBusy(true);
+    try {
+      let saved;
+      if (isEdit) {
+        const body = toUpdateBody(values, session, timezone);
+        saved = Object.keys(body).length ? await updateSession(session.id, body) : session;
+      } else {
+        saved = await createSession(toCreateBody(values, timezone));
+      }
+      onSaved?.(saved);
+      if (saved.password || !isEdit) {
+        setResult({ session: saved, password: saved.password || null });
+      } else {
+        onClose();
+      }
+    } catch (err) {
+      if (err.status === 422 && err.field && FIELD_IDS[err.field]) {
+        const errs2 = { [err.field]: err.message };
+        setErrors(errs2);
+        focusFirstError(errs2);
+      } else if (err.status === 409 && err.code === 'conflict') {
+        setFormError({ title: 'That time is already booked', text: describeConflict(err.details?.conflicting, timezone) });
+      } else if (err.status === 422) {
+        setFormError({ title: 'Please check the form', text: err.message });
+      } else {
+        setFormError({ title: 'The session could not be saved', text: err.message });
+      }
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function cancelSession() {
+    setBusy(true);
+    setFormError(null);
+    try {
+      const saved = await updateSession(session.id, { status: 'cancelled' });
+      onSaved?.(saved);
+      onClose();
+    } catch (err) {
+      setFormError({ title: 'The session could not be cancelled', text: err.message });
+      setBusy(false);
+    }
+  }
+
+  if (result) {
+    return <CreatedView result={result} timezone={timezone} isEdit={isEdit} onClose={onClose} />;
+  }
+
+  const today = dayKey(new Date(), timezone);
+  return (
+    <Modal
+      title={isEdit ? 'Edit video session' : 'Schedule a video session'}
+      onClose={busy ? undefined : onClose}
+      footer={
+        <>
+          {isEdit && session.status === 'scheduled' && !confirmCancel && (
+            <button type="button" className="btn btn--danger-ghost footer-left" onClick={() => setConfirmCancel(true)} disabled={busy}>
+              Cancel session
+            </button>
+          )}
+          {confirmCancel && (
+            <button type="button" className="btn btn--danger footer-left" onClick={cancelSession} disabled={busy}>
+              Yes, cancel the session
+            </button>
+          )}
+          <button type="button" className="btn" onClick={onClose} disabled={busy}>
+            {isEdit ? 'Close' : 'Cancel'}
+          </button>
+          <button type="submit" form="video-session-form" className="btn btn--primary" disabled={busy}>
+            {busy ? 'Saving…' : isEdit ? 'Save changes' : 'Create session'}
+          </button>
+        </>
+      }
+    >
+      <form id="video-session-form" ref={formRef} onSubmit={onSubmit} noValidate>
+        {formError && (
+          <div className="alert alert--error" role="alert" tabIndex={-1} ref={alertRef} data-testid="form-error">
+            <strong>{formError.title}.</strong> {formError.text}
+          </div>
+        )}
+        <Field id="vs-client" label="Client" error={errors.user_id}>
+          {(p) => (
+            <select {...p} value={values.user_id} onChange={(e) => set('user_id', e.target.value)} required>
+              <option value="">Choose a client…</option>
+              {clients.map((c) => (
+                <option key={c.id} value={String(c.id)}>
+                  {c.name}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        {clients.length === 0 && (
+          <p className="field__hint">You have no clients yet. An administrator links clients to your account.</p>
+        )}
+        <Field id="vs-title" label="Title" error={errors.title}>
+          {(p) => (
+            <input
+              {...p}
+              type="text"
+              value={values.title}
+              maxLength={TITLE_MAX}
+              onChange={(e) => set('title', e.target.value)}
+              required
+            />
+          )}
+        </Field>
+        <fieldset className="fieldset">
+          <legend>
+            Date and start time <span className="muted">({timezone})</span>
+          </legend>
+          <div className="field-row">
+            <Field id="vs-date" label="Date" error={errors.session_date}>
+              {(p) => (
+                <input
+                  {...p}
+                  type="date"
+                  min={isEdit ? undefined : today}
+                  value={values.date}
+                  onChange={(e) => set('date', e.target.value)}
+                  required
+                />
+              )}
+            </Field>
+            <Field id="vs-time" label="Start time">
+              {(p) => (
+                <input
+                  {...p}
+                  aria-invalid={errors.session_date ? true : undefined}
+                  type="time"
+                  step={300}
+                  value={values.time}
+                  onChange={(e) => set('time', e.target.value)}
+                  required
+                />
+              )}
+            </Field>
+          </div>
+        </fieldset>
+        <Field id="vs-duration" label="Duration" error={errors.duration_minutes}>
+          {(p) => (
+            <select {...p} value={values.duration_minutes} onChange={(e) => set('duration_minutes', e.target.value)}>
+              {durationOptions(session).map((d) => (
+                <option key={d} value={String(d)}>
+                  {formatDuration(d)}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <div className={`field field--check ${errors.password_enabled ? 'field--invalid' : ''}`}>
+          <input
+            id="vs-password"
+            type="checkbox"
+            checked={values.password_enabled}
+            onChange={(e) => set('password_enabled', e.target.checked)}
+            aria-describedby="vs-password-hint"
+          />
+          <label htmlFor="vs-password">Password protection</label>
+          <p className="field__hint" id="vs-password-hint">
+            The client enters a 6-digit password before joining. It is shown once, after saving.
+          </p>
+          {errors.password_enabled && <p className="field__error">{errors.password_enabled}</p>}
+        </div>
+        {isEdit && session.password_enabled && values.password_enabled && (
+          <div className="field field--check">
+            <input
+              id="vs-regenerate"
+              type="checkbox"
+              checked={values.regenerate_password}
+              onChange={(e) => set('regenerate_password', e.target.checked)}
+            />
+            <label htmlFor="vs-regenerate">Make a new password (the old one stops working)</label>
+          </div>
+        )}
+        <Field
+          id="vs-notes"
+          label="Notes (only you see these)"
+          error={errors.notes}
+          hint={`Optional, up to ${NOTES_MAX.toLocaleString('en-GB')} characters.`}
+        >
+          {(p) => <textarea {...p} rows={3} value={values.notes} onChange={(e) => set('notes', e.target.value)} />}
+        </Field>
+      </form>
+    </Modal>
+  );
+}
+
+function CreatedView({ result, timezone, isEdit, onClose }) {
+  const { session, password } = result;
+  const message = detailsMessage(session, password, timezone);
+  return (
+    <Modal
+      title={isEdit ? 'Session updated' : 'Session scheduled'}
+      onClose={onClose}
+      footer={
+        <button type="button" className="btn btn--primary" onClick={onClose}>
+          Done
+        </button>
+      }
+    >
+      <p className="success-line" role="status">
+        <strong>{session.title}</strong> with {session.user?.name || 'your client'} on{' '}
+        {formatDateTime(session.session_date, timezone)}, {formatDuration(session.duration_minutes)}.
+      </p>
+      <div className="field">
+        <label htmlFor="created-link">Join link</label>
+        <div className="copy-row">
+          <input id="created-link" type="text" readOnly value={session.meeting_url || ''} onFocus={(e) => e.target.select()} />
+          <CopyButton text={session.meeting_url} label="Copy link" copiedLabel="Link copied" />
+        </div>
+      </div>
+      {password ? (
+        <div className="field">
+          <label htmlFor="created-password">Password</label>
+          <div className="copy-row">
+            <input
+              id="created-password"
+              className="password-display"
+              type="text"
+              readOnly
+              value={password}
+              onFocus={(e) => e.target.select()}
+            />
+            <CopyButton text={password} label="Copy password" copiedLabel="Password copied" />
+          </div>
+          <p className="notice notice--warn">This password is shown only now. Copy it and send it to your client.</p>
+        </div>
+      ) : (
+        !isEdit && <p className="muted">No password: anyone with the link who is logged in as the client can join.</p>
+      )}
+      <div className="created-actions">
+        <CopyButton
+          text={message}
+          label="Copy details"
+          copiedLabel="Details copied"
+          className="btn btn--secondary"
+          aria-describedby="details-hint"
+        />
+        <p className="field__hint" id="details-hint">
+          Copies the link{password ? ', the password' : ''} and the time as a message you can paste to your client.
+        </p>
+      </div>
+    </Modal>
+  );
+}
