@@ -65,11 +65,6 @@ static void appt_json(struct vs_buf *b, const PGresult *r, int i)
 	vs_buf_putc(b, '}');
 }
 
-static void audit(struct vs_db *db, const struct vs_view *v, const char *zAction, int64_t iObj)
-{
-	struct vs_audit a = { v->c->iId, NULL, zAction, "appointment", iObj, "ok" };
-	vs_audit_write(db, v->o, &a);
-}
 
 static struct vs_stmt stConflict = VS_STMT("appt_conflict", 5, true,
 	"SELECT b.kind, b.ref_id, (extract(epoch FROM lower(b.during)) * 1000000)::int8,"
@@ -144,17 +139,20 @@ enum vs_err vs_appointments_list(struct vs_db *db, const struct vs_view *v, int6
 	return VS_OK;
 }
 
-static struct vs_stmt stCreate = VS_STMT("appt_create", 6, false,
+/* Changes write their audit row in the same statement, so both commit or neither. */
+static struct vs_stmt stCreate = VS_STMT("appt_create", 9, false,
 	"WITH a AS (INSERT INTO appointments (partner_id, user_id, title, starts_at, ends_at, notes)"
-	"  VALUES ($1, $2, $3, $4, $5, $6) RETURNING *)"
+	"  VALUES ($1, $2, $3, $4, $5, $6) RETURNING *),"
+	" l AS (INSERT INTO audit_log (actor_id, action, object_type, object_id, outcome, request_id, client_addr)"
+	"  SELECT $7, 'appointment.create', 'appointment', a.id, 'ok', $8, $9 FROM a)"
 	" SELECT " APPT_COLS " FROM a LEFT JOIN users u ON u.id = a.user_id");
 
 enum vs_err vs_appointment_create(struct vs_db *db, const struct vs_view *v, int64_t iPartner,
 				  const struct vs_appointment_input *in, struct vs_buf *out,
 				  struct vs_outcome *pOut)
 {
-	char zP[24], zU[24], zS[40], zE[40];
-	const char *az[6];
+	char zP[24], zU[24], zS[40], zE[40], zActor[24];
+	const char *az[9];
 	PGresult *r;
 	enum vs_err rc = vs_authorize_partner_collection(v->c, iPartner, VS_ACT_WRITE);
 	bool bLinked;
@@ -181,6 +179,9 @@ enum vs_err vs_appointment_create(struct vs_db *db, const struct vs_view *v, int
 	az[3] = vs_db_param_time(zS, in->iStartUs);
 	az[4] = vs_db_param_time(zE, in->iEndUs);
 	az[5] = in->bNotes ? in->zNotes : "";
+	az[6] = vs_db_param_i64(zActor, v->c->iId);
+	az[7] = vs_origin_request_id(v->o);
+	az[8] = v->o != NULL ? v->o->zClientAddr : NULL;
 	rc = vs_db_exec(db, &stCreate, az, &r);
 	if (rc == VS_ERR_CONFLICT) {
 		describe_conflict(db, iPartner, in->iStartUs, in->iEndUs, 0, pOut);
@@ -193,7 +194,6 @@ enum vs_err vs_appointment_create(struct vs_db *db, const struct vs_view *v, int
 	if (rc != VS_OK)
 		return rc;
 	appt_json(out, r, 0);
-	audit(db, v, "appointment.create", vs_db_i64(r, 0, AC_ID));
 	PQclear(r);
 	return VS_OK;
 }
@@ -233,17 +233,19 @@ enum vs_err vs_appointment_read(struct vs_db *db, const struct vs_view *v, int64
 	return VS_OK;
 }
 
-static struct vs_stmt stUpdate = VS_STMT("appt_update", 6, false,
+static struct vs_stmt stUpdate = VS_STMT("appt_update", 9, false,
 	"WITH a AS (UPDATE appointments SET user_id = $2, title = $3, starts_at = $4, ends_at = $5,"
-	"   notes = $6, updated_at = now() WHERE id = $1 RETURNING *)"
+	"   notes = $6, updated_at = now() WHERE id = $1 RETURNING *),"
+	" l AS (INSERT INTO audit_log (actor_id, action, object_type, object_id, outcome, request_id, client_addr)"
+	"  SELECT $7, 'appointment.update', 'appointment', a.id, 'ok', $8, $9 FROM a)"
 	" SELECT " APPT_COLS " FROM a LEFT JOIN users u ON u.id = a.user_id");
 
 enum vs_err vs_appointment_update(struct vs_db *db, const struct vs_view *v, int64_t iId,
 				  const struct vs_appointment_input *in, struct vs_buf *out,
 				  struct vs_outcome *pOut)
 {
-	char zId[24], zU[24], zS[40], zE[40];
-	const char *az[6];
+	char zId[24], zU[24], zS[40], zE[40], zActor[24];
+	const char *az[9];
 	PGresult *r, *rNew;
 	enum vs_err rc = load(db, v, iId, VS_ACT_WRITE, &r);
 	int64_t iStart, iEnd, iPartner;
@@ -278,6 +280,9 @@ enum vs_err vs_appointment_update(struct vs_db *db, const struct vs_view *v, int
 	az[3] = vs_db_param_time(zS, iStart);
 	az[4] = vs_db_param_time(zE, iEnd);
 	az[5] = in->bNotes ? in->zNotes : PQgetvalue(r, 0, AC_NOTES);
+	az[6] = vs_db_param_i64(zActor, v->c->iId);
+	az[7] = vs_origin_request_id(v->o);
+	az[8] = v->o != NULL ? v->o->zClientAddr : NULL;
 	rc = vs_db_exec(db, &stUpdate, az, &rNew);
 	PQclear(r);
 	if (rc == VS_ERR_CONFLICT) {
@@ -292,16 +297,19 @@ enum vs_err vs_appointment_update(struct vs_db *db, const struct vs_view *v, int
 	}
 	appt_json(out, rNew, 0);
 	PQclear(rNew);
-	audit(db, v, "appointment.update", iId);
 	return VS_OK;
 }
 
-static struct vs_stmt stDelete = VS_STMT("appt_delete", 1, false, "DELETE FROM appointments WHERE id = $1");
+static struct vs_stmt stDelete = VS_STMT("appt_delete", 4, false,
+	"WITH d AS (DELETE FROM appointments WHERE id = $1 RETURNING id)"
+	" INSERT INTO audit_log (actor_id, action, object_type, object_id, outcome, request_id, client_addr)"
+	" SELECT $2, 'appointment.delete', 'appointment', d.id, 'ok', $3, $4 FROM d");
 
 enum vs_err vs_appointment_delete(struct vs_db *db, const struct vs_view *v, int64_t iId)
 {
-	char zId[24];
-	const char *az[1] = { vs_db_param_i64(zId, iId) };
+	char zId[24], zActor[24];
+	const char *az[4] = { vs_db_param_i64(zId, iId), vs_db_param_i64(zActor, v->c->iId),
+			      vs_origin_request_id(v->o), v->o != NULL ? v->o->zClientAddr : NULL };
 	PGresult *r;
 	enum vs_err rc = load(db, v, iId, VS_ACT_WRITE, &r);
 
@@ -311,7 +319,6 @@ enum vs_err vs_appointment_delete(struct vs_db *db, const struct vs_view *v, int
 	if ((rc = vs_db_exec(db, &stDelete, az, &r)) != VS_OK)
 		return rc;
 	PQclear(r);
-	audit(db, v, "appointment.delete", iId);
 	return VS_OK;
 }
 

@@ -122,6 +122,14 @@ static void audit(struct vs_db *db, const struct vs_view *v, const char *zAction
 	vs_audit_write(db, v->o, &a);
 }
 
+/* An audit row inside the caller's open transaction. */
+static enum vs_err audit_tx(struct vs_db *db, const struct vs_view *v, const char *zAction,
+			   const char *zType, int64_t iObj)
+{
+	struct vs_audit a = { v->c != NULL ? v->c->iId : 0, NULL, zAction, zType, iObj, "ok" };
+	return vs_audit_write(db, v->o, &a);
+}
+
 /* Reads of notes are audited too, without a disk sync per read. */
 static void audit_read(struct vs_db *db, const struct vs_view *v, const char *zAction,
 		       const char *zType, int64_t iObj)
@@ -164,13 +172,15 @@ static void describe_conflict(struct vs_db *db, int64_t iPartner, int64_t iStart
 
 /* ---- create ------------------------------------------------------------- */
 
-static struct vs_stmt stCreate = VS_STMT("session_create", 11, false,
+/* The audit row is written by the same statement: a change and its row commit together. */
+static struct vs_stmt stCreate = VS_STMT("session_create", 12, false,
 	"WITH s AS (INSERT INTO video_sessions (partner_id, user_id, title, session_date, duration_minutes,"
 	"   end_date, password_enabled, password_hash, meeting_room_id, jitsi_password, notes)"
 	"  VALUES ($1, $2, $3, $4::timestamptz, $5::int, $4::timestamptz + make_interval(mins => $5::int),"
-	"   $6::bool, $7, $8, $9, $10) RETURNING *)"
-	" SELECT " SESSION_COLS " FROM s JOIN users p ON p.id = s.partner_id JOIN users u ON u.id = s.user_id"
-	" WHERE $11::int IS NOT NULL");
+	"   $6::bool, $7, $8, $9, $10) RETURNING *),"
+	" a AS (INSERT INTO audit_log (actor_id, action, object_type, object_id, outcome, request_id, client_addr)"
+	"  SELECT $1, 'video_session.create', 'video_session', s.id, 'ok', $11, $12 FROM s)"
+	" SELECT " SESSION_COLS " FROM s JOIN users p ON p.id = s.partner_id JOIN users u ON u.id = s.user_id");
 
 /* Makes the random values a new session needs: room name, Jitsi password. */
 static enum vs_err new_room(char zRoom[64], char zJitsiPw[64])
@@ -197,7 +207,7 @@ enum vs_err vs_session_create(struct vs_db *db, const struct vs_view *v,
 	char zP[24], zU[24], zStart[40], zDur[24], zRoom[64], zJpw[64];
 	char zPw[VS_SESSION_PASSWORD_DIGITS + 1] = "", zHash[VS_PASSWORD_HASH_MAX] = "";
 	bool bPw = in->bPasswordEnabled ? in->bPasswordEnabledValue : true;
-	const char *az[11];
+	const char *az[12];
 	PGresult *r;
 	enum vs_err rc;
 	bool bLinked;
@@ -237,7 +247,8 @@ enum vs_err vs_session_create(struct vs_db *db, const struct vs_view *v,
 	az[7] = zRoom;
 	az[8] = zJpw;
 	az[9] = in->bNotes ? in->zNotes : "";
-	az[10] = "1";
+	az[10] = vs_origin_request_id(v->o);
+	az[11] = v->o != NULL ? v->o->zClientAddr : NULL;
 	rc = vs_db_exec(db, &stCreate, az, &r);
 	explicit_bzero(zHash, sizeof(zHash));
 	if (rc == VS_ERR_CONFLICT) {
@@ -252,7 +263,6 @@ enum vs_err vs_session_create(struct vs_db *db, const struct vs_view *v,
 	if (rc != VS_OK)
 		return rc;
 	session_json(out, v, r, 0, true, bPw ? zPw : NULL);
-	audit(db, v, "video_session.create", "video_session", vs_db_i64(r, 0, SC_ID), "ok");
 	explicit_bzero(zPw, sizeof(zPw));
 	PQclear(r);
 	return VS_OK;
@@ -410,10 +420,12 @@ enum vs_err vs_session_update(struct vs_db *db, const struct vs_view *v, int64_t
 	}
 	if (rc != VS_OK)
 		goto out;
+	/* the audit row commits with the change or not at all */
+	if ((rc = audit_tx(db, v, in->bCancel ? "video_session.cancel" : "video_session.update", "video_session", iId)) != VS_OK)
+		goto out;
 	if ((rc = vs_db_command(db, "COMMIT")) != VS_OK)
 		goto done;
 	session_json(out, v, rNew, 0, true, bNewPw ? zPw : NULL);
-	audit(db, v, in->bCancel ? "video_session.cancel" : "video_session.update", "video_session", iId, "ok");
 	goto done;
 out:
 	if (vs_db_in_transaction(db))
@@ -428,13 +440,16 @@ done:
 
 /* ---- delete ------------------------------------------------------------- */
 
-static struct vs_stmt stDelete = VS_STMT("session_delete", 1, false,
-	"DELETE FROM video_sessions WHERE id = $1");
+static struct vs_stmt stDelete = VS_STMT("session_delete", 4, false,
+	"WITH d AS (DELETE FROM video_sessions WHERE id = $1 RETURNING id)"
+	" INSERT INTO audit_log (actor_id, action, object_type, object_id, outcome, request_id, client_addr)"
+	" SELECT $2, 'video_session.delete', 'video_session', d.id, 'ok', $3, $4 FROM d");
 
 enum vs_err vs_session_delete(struct vs_db *db, const struct vs_view *v, int64_t iId)
 {
-	char zId[24];
-	const char *az[1] = { vs_db_param_i64(zId, iId) };
+	char zId[24], zActor[24];
+	const char *az[4] = { vs_db_param_i64(zId, iId), vs_db_param_i64(zActor, v->c->iId),
+			      vs_origin_request_id(v->o), v->o != NULL ? v->o->zClientAddr : NULL };
 	PGresult *r;
 	enum vs_err rc = load(db, v, iId, VS_ACT_WRITE, &r);
 
@@ -444,7 +459,6 @@ enum vs_err vs_session_delete(struct vs_db *db, const struct vs_view *v, int64_t
 	if ((rc = vs_db_exec(db, &stDelete, az, &r)) != VS_OK)
 		return rc;
 	PQclear(r);
-	audit(db, v, "video_session.delete", "video_session", iId, "ok");
 	return VS_OK;
 }
 

@@ -87,12 +87,17 @@ static enum vs_err audit_exec(struct vs_db *db, struct vs_stmt *st, const struct
 	az[3] = a->zObjectType;
 	az[4] = a->iObjectId > 0 ? vs_db_param_i64(zObj, a->iObjectId) : NULL;
 	az[5] = a->zOutcome;
-	az[6] = o != NULL && o->zRequestId != NULL && strlen(o->zRequestId) < 64 ? o->zRequestId : NULL;
+	az[6] = vs_origin_request_id(o);
 	az[7] = o != NULL ? o->zClientAddr : NULL;
 	rc = vs_db_exec(db, st, az, &r);
 	if (rc == VS_OK)
 		PQclear(r);
 	return rc;
+}
+
+const char *vs_origin_request_id(const struct vs_origin *o)
+{
+	return o != NULL && o->zRequestId != NULL && strlen(o->zRequestId) < 64 ? o->zRequestId : NULL;
 }
 
 /* ---- rate limits ----------------------------------------------------- */
@@ -347,7 +352,7 @@ enum vs_err vs_login(struct vs_db *db, const struct vs_origin *o, const char *zE
 		     struct vs_user *pUser, char zSid[VS_SID_MAX], int64_t *piExpiresSec,
 		     int *piRetryAfter)
 {
-	char zKeyEmail[300], zKeyAddr[100], zTtl[24], zUid[24];
+	char zKeyEmail[sizeof("login:email:") + 254 * 4], zKeyAddr[100], zTtl[24], zUid[24];
 	const char *az[3];
 	struct vs_audit a = { 0, zEmail, "login", "user", 0, "failed" };
 	PGresult *r = NULL;

@@ -6,6 +6,7 @@
  * Production builds have neither the route nor this code.
  */
 #include <stdlib.h>
+#include <string.h>
 
 #include "handlers.h"
 
@@ -30,8 +31,12 @@ void vs_h_test_sleep(struct vs_ctx *ctx)
 	z = vs_query_get(&q, "seconds");
 	{
 		const char *az[1] = { z != NULL ? z : "0" };
-		long v = z != NULL ? strtol(z, NULL, 10) : 0;
-		if (v < 0 || v > 600) {
+		char *zEnd = NULL;
+		double v = z != NULL ? strtod(z, &zEnd) : 0;
+		/* a plain decimal number of seconds: no exponents, signs, infinities */
+		if (z != NULL && (strspn(z, "0123456789.") != strlen(z) || *zEnd != '\0'))
+			v = -1;
+		if (!(v >= 0 && v <= 600)) {
 			vs_query_free(&q);
 			vs_h_invalid(ctx, "seconds", "seconds must be 0 to 600");
 			return;

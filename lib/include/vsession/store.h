@@ -88,6 +88,9 @@ struct vs_audit {
 	const char *zOutcome;     /* "ok", "denied", "failed" */
 };
 
+/* The request id to record (NULL when absent or implausibly long). */
+const char *vs_origin_request_id(const struct vs_origin *o);
+
 /* Appends one row; failures are reported but callers usually go on. */
 enum vs_err vs_audit_write(struct vs_db *db, const struct vs_origin *o, const struct vs_audit *a);
 /* The same for a read (of notes): committed without waiting for the disk. */
