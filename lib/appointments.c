@@ -11,7 +11,6 @@
 #include "vsession/store.h"
 #include "vsession/timeutil.h"
 
-const char *vs_session_status_at(const char *zStored, int64_t iStartUs, int64_t iEndUs, int64_t iNowUs);
 
 #define APPT_COLS \
 	"a.id, a.partner_id, a.user_id, u.name, a.title," \
@@ -65,35 +64,6 @@ static void appt_json(struct vs_buf *b, const PGresult *r, int i)
 	vs_buf_putc(b, '}');
 }
 
-
-static struct vs_stmt stConflict = VS_STMT("appt_conflict", 5, true,
-	"SELECT b.kind, b.ref_id, (extract(epoch FROM lower(b.during)) * 1000000)::int8,"
-	" (extract(epoch FROM upper(b.during)) * 1000000)::int8"
-	" FROM bookings b WHERE b.partner_id = $1 AND b.active"
-	" AND b.during && tstzrange($2::timestamptz, $3::timestamptz, '[)')"
-	" AND NOT (b.kind = $4 AND b.ref_id = $5)"
-	" ORDER BY lower(b.during), b.id LIMIT 1");
-
-static void describe_conflict(struct vs_db *db, int64_t iPartner, int64_t iStartUs, int64_t iEndUs,
-			      int64_t iSelfId, struct vs_outcome *pOut)
-{
-	char zP[24], zS[40], zE[40], zSelf[24];
-	const char *az[5] = { vs_db_param_i64(zP, iPartner), vs_db_param_time(zS, iStartUs),
-			      vs_db_param_time(zE, iEndUs), "appointment", vs_db_param_i64(zSelf, iSelfId) };
-	PGresult *r;
-
-	pOut->bConflict = true;
-	set_msg(pOut, NULL, "The partner is already booked at that time.");
-	if (vs_db_exec(db, &stConflict, az, &r) != VS_OK)
-		return;
-	if (PQntuples(r) == 1) {
-		snprintf(pOut->zConflictKind, sizeof(pOut->zConflictKind), "%s", PQgetvalue(r, 0, 0));
-		pOut->iConflictId = vs_db_i64(r, 0, 1);
-		pOut->iConflictStartUs = vs_db_i64(r, 0, 2);
-		pOut->iConflictEndUs = vs_db_i64(r, 0, 3);
-	}
-	PQclear(r);
-}
 
 static bool check_times(int64_t iStart, int64_t iEnd, struct vs_outcome *pOut)
 {
@@ -184,7 +154,7 @@ enum vs_err vs_appointment_create(struct vs_db *db, const struct vs_view *v, int
 	az[8] = v->o != NULL ? v->o->zClientAddr : NULL;
 	rc = vs_db_exec(db, &stCreate, az, &r);
 	if (rc == VS_ERR_CONFLICT) {
-		describe_conflict(db, iPartner, in->iStartUs, in->iEndUs, 0, pOut);
+		vs_booking_conflict(db, iPartner, in->iStartUs, in->iEndUs, "appointment", 0, pOut);
 		return rc;
 	}
 	if (rc == VS_ERR_INVALID) {
@@ -286,7 +256,7 @@ enum vs_err vs_appointment_update(struct vs_db *db, const struct vs_view *v, int
 	rc = vs_db_exec(db, &stUpdate, az, &rNew);
 	PQclear(r);
 	if (rc == VS_ERR_CONFLICT) {
-		describe_conflict(db, iPartner, iStart, iEnd, iId, pOut);
+		vs_booking_conflict(db, iPartner, iStart, iEnd, "appointment", iId, pOut);
 		return rc;
 	}
 	if (rc != VS_OK)

@@ -119,30 +119,47 @@ static size_t b64url_encode(const unsigned char *a, size_t n, char *z)
 }
 
 /*
- * nByte random bytes as unpadded base64url and a NUL at z, which holds
- * VS_B64URL_LEN(nByte) + 1 bytes. Randomness is drawn in chunks whose size
- * is a multiple of 3, so chunk encodings concatenate into one encoding.
- * On failure z is the empty string.
+ * nByte random bytes, encoded by xEncode, and a NUL at z (the caller sized z
+ * for the encoding of nByte bytes, plus one). Randomness is drawn and encoded
+ * nChunk bytes at a time; nChunk (1 to sizeof(aChunk)) is a multiple of
+ * the encoding's input group (3 for base64, 5 for base32), so every chunk
+ * but the last encodes without padding bits and the chunk encodings
+ * concatenate into the encoding of the whole. On failure z is the empty
+ * string. The random bytes are wiped before returning.
  */
-enum vs_err vs_random_token(char *z, size_t nByte)
+static enum vs_err random_encoded(char *z, size_t nByte, size_t nChunk,
+				  size_t (*xEncode)(const unsigned char *, size_t, char *))
 {
 	unsigned char aChunk[48];
 	size_t nDone = 0, nOut = 0;
 	enum vs_err rc = VS_OK;
 
+	if (nChunk == 0 || nChunk > sizeof(aChunk)) {
+		z[0] = '\0';  /* a caller's mistake; never clamp, that would break the grouping */
+		return VS_ERR_INTERNAL;
+	}
 	while (nDone < nByte) {
-		size_t n = nByte - nDone < sizeof(aChunk) ? nByte - nDone : sizeof(aChunk);
+		size_t n = nByte - nDone < nChunk ? nByte - nDone : nChunk;
 		rc = vs_random_bytes(aChunk, n);
 		if (rc != VS_OK) {
 			nOut = 0;
 			break;
 		}
-		nOut += b64url_encode(aChunk, n, z + nOut);
+		nOut += xEncode(aChunk, n, z + nOut);
 		nDone += n;
 	}
 	z[nOut] = '\0';
 	explicit_bzero(aChunk, sizeof(aChunk));
 	return rc;
+}
+
+/*
+ * nByte random bytes as unpadded base64url and a NUL at z, which holds
+ * VS_B64URL_LEN(nByte) + 1 bytes. On failure z is the empty string.
+ */
+enum vs_err vs_random_token(char *z, size_t nByte)
+{
+	return random_encoded(z, nByte, 48, b64url_encode);
 }
 
 /*
@@ -171,28 +188,11 @@ static size_t base32_encode(const unsigned char *a, size_t n, char *z)
 
 /*
  * nByte random bytes as lower-case base32 and a NUL at z, which holds
- * VS_BASE32_LEN(nByte) + 1 bytes. Chunks are multiples of 5 bytes so their
- * encodings concatenate. On failure z is the empty string.
+ * VS_BASE32_LEN(nByte) + 1 bytes. On failure z is the empty string.
  */
 enum vs_err vs_random_base32(char *z, size_t nByte)
 {
-	unsigned char aChunk[40];
-	size_t nDone = 0, nOut = 0;
-	enum vs_err rc = VS_OK;
-
-	while (nDone < nByte) {
-		size_t n = nByte - nDone < sizeof(aChunk) ? nByte - nDone : sizeof(aChunk);
-		rc = vs_random_bytes(aChunk, n);
-		if (rc != VS_OK) {
-			nOut = 0;
-			break;
-		}
-		nOut += base32_encode(aChunk, n, z + nOut);
-		nDone += n;
-	}
-	z[nOut] = '\0';
-	explicit_bzero(aChunk, sizeof(aChunk));
-	return rc;
+	return random_encoded(z, nByte, 40, base32_encode);
 }
 
 /*

@@ -166,6 +166,11 @@ enum vs_err vs_db_exec(struct vs_db *db, struct vs_stmt *st, const char *const *
 	 * so the first request after a database restart does not fail. */
 	if (rc == VS_ERR_UNAVAILABLE && bLost && st->bReadOnly && !bInTx)
 		rc = exec_once(db, st, azParam, ppRes, &bLost);
+	/* A statement chosen as a deadlock victim or a serialization failure was
+	 * rolled back whole: outside a transaction block it can simply run again. */
+	for (int i = 0; i < 3 && rc == VS_ERR_INTERNAL && !bInTx &&
+	     (!strcmp(db->zState, "40P01") || !strcmp(db->zState, "40001")); i++)
+		rc = exec_once(db, st, azParam, ppRes, &bLost);
 	return rc;
 }
 

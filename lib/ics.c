@@ -21,6 +21,7 @@
 
 #include "vsession/ics.h"
 #include "vsession/timeutil.h"
+#include "vsession/utf8.h"
 
 #define ICS_LINE_MAX 75  /* octets per line, not counting CRLF */
 
@@ -53,42 +54,6 @@ static enum vs_err line_end(struct line *l)
 	return vs_buf_append(l->b, "\r\n", 2);
 }
 
-/*
- * The length of the well-formed UTF-8 character at a (n bytes available),
- * or 0 when it is not well-formed (overlong, surrogate, > U+10FFFF, cut short).
- */
-static size_t utf8_char_len(const unsigned char *a, size_t n)
-{
-	unsigned char c = a[0], lo = 0x80, hi = 0xBF;
-	size_t len;
-
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xC2 && c <= 0xDF) {
-		len = 2;
-	} else if (c >= 0xE0 && c <= 0xEF) {
-		len = 3;
-		if (c == 0xE0)
-			lo = 0xA0;
-		else if (c == 0xED)
-			hi = 0x9F;
-	} else if (c >= 0xF0 && c <= 0xF4) {
-		len = 4;
-		if (c == 0xF0)
-			lo = 0x90;
-		else if (c == 0xF4)
-			hi = 0x8F;
-	} else {
-		return 0;
-	}
-	if (n < len)
-		return 0;
-	for (size_t k = 1; k < len; k++)
-		if (a[k] < (k == 1 ? lo : 0x80) || a[k] > (k == 1 ? hi : 0xBF))
-			return 0;
-	return len;
-}
-
 /* "NAME:" + escaped TEXT + CRLF. VS_ERR_INVALID when z is not well-formed UTF-8. */
 static enum vs_err put_text(struct line *l, const char *zName, const char *z)
 {
@@ -100,7 +65,8 @@ static enum vs_err put_text(struct line *l, const char *zName, const char *z)
 		return rc;
 	while (i < n) {
 		unsigned char c = a[i];
-		size_t len = utf8_char_len(a + i, n - i);
+		uint32_t cp;
+		size_t len = vs_utf8_decode(a + i, n - i, &cp);
 
 		if (len == 0)
 			return VS_ERR_INVALID;

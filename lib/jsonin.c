@@ -28,6 +28,7 @@
 
 #include "vsession/jsonin.h"
 #include "vsession/timeutil.h"
+#include "vsession/utf8.h"
 
 /*
  * 2^53: from here on doubles are not exact. 2^53 itself is refused too,
@@ -45,55 +46,6 @@
 
 /* Objects with at most this many members are checked pairwise, larger ones sorted. */
 #define PAIRWISE_MAX 32
-
-/*
- * The length (1 to 4) of the well-formed UTF-8 sequence at p, which has n
- * bytes available, or 0 when it is not well-formed: overlong forms,
- * surrogates (U+D800..U+DFFF) and anything above U+10FFFF are refused, as in
- * the Unicode standard's table 3-7. Sets *pCp to the code point on success.
- */
-static size_t utf8_decode(const unsigned char *p, size_t n, uint32_t *pCp)
-{
-	unsigned char c = p[0];
-	unsigned char lo = 0x80, hi = 0xBF;
-	size_t len;
-	uint32_t cp;
-
-	if (c < 0x80) {
-		*pCp = c;
-		return 1;
-	}
-	if (c >= 0xC2 && c <= 0xDF) {
-		len = 2;
-		cp = c & 0x1Fu;
-	} else if (c >= 0xE0 && c <= 0xEF) {
-		len = 3;
-		cp = c & 0x0Fu;
-		if (c == 0xE0)
-			lo = 0xA0;
-		else if (c == 0xED)
-			hi = 0x9F;
-	} else if (c >= 0xF0 && c <= 0xF4) {
-		len = 4;
-		cp = c & 0x07u;
-		if (c == 0xF0)
-			lo = 0x90;
-		else if (c == 0xF4)
-			hi = 0x8F;
-	} else {
-		return 0;
-	}
-	if (n < len)
-		return 0;
-	for (size_t k = 1; k < len; k++) {
-		unsigned char cc = p[k];
-		if (cc < (k == 1 ? lo : 0x80) || cc > (k == 1 ? hi : 0xBF))
-			return 0;
-		cp = (cp << 6) | (cc & 0x3Fu);
-	}
-	*pCp = cp;
-	return len;
-}
 
 /* ------------------------------------------------------------------------ */
 /* The recognizer: RFC 8259 plus our restrictions, no tree, no allocation.  */
@@ -167,7 +119,7 @@ static bool scan_string(struct scan *s)
 		if (c < 0x20)
 			return false;
 		if (c >= 0x80) {
-			size_t len = utf8_decode(s->a + s->i, s->n - s->i, &cp);
+			size_t len = vs_utf8_decode(s->a + s->i, s->n - s->i, &cp);
 			if (len == 0)
 				return false;
 			s->i += len;
@@ -406,7 +358,7 @@ static void set_msg(char *zMsg, size_t nMsg, const char *zFormat, ...)
 		size_t len = strlen(zMsg), i = 0, nGood = 0;
 		uint32_t cp;
 		while (i < len) {
-			size_t step = utf8_decode(a + i, len - i, &cp);
+			size_t step = vs_utf8_decode(a + i, len - i, &cp);
 			if (step == 0)
 				break;
 			i += step;
@@ -546,7 +498,7 @@ static enum vs_form_err check_string(const cJSON *item, const struct vs_field *f
 	n = strlen(item->valuestring);
 	while (i < n) {
 		uint32_t cp;
-		size_t len = utf8_decode(a + i, n - i, &cp);
+		size_t len = vs_utf8_decode(a + i, n - i, &cp);
 		if (len == 0)
 			return VS_FORM_FORMAT;
 		if ((cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') ||

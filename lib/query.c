@@ -21,53 +21,12 @@
 #include <string.h>
 
 #include "vsession/query.h"
+#include "vsession/utf8.h"
 
 /* Longest key copied for *pzBad, in bytes (cut on a character boundary). */
 #define BAD_KEY_MAX 64
 
 static _Thread_local char zBadKey[BAD_KEY_MAX + 1];
-
-/* True when the n bytes at a are well-formed UTF-8 (no overlongs, surrogates or > U+10FFFF). */
-static bool utf8_valid(const unsigned char *a, size_t n)
-{
-	size_t i = 0;
-
-	while (i < n) {
-		unsigned char c = a[i], lo = 0x80, hi = 0xBF;
-		size_t len;
-
-		if (c < 0x80) {
-			i++;
-			continue;
-		}
-		if (c >= 0xC2 && c <= 0xDF) {
-			len = 2;
-		} else if (c >= 0xE0 && c <= 0xEF) {
-			len = 3;
-			if (c == 0xE0)
-				lo = 0xA0;
-			else if (c == 0xED)
-				hi = 0x9F;
-		} else if (c >= 0xF0 && c <= 0xF4) {
-			len = 4;
-			if (c == 0xF0)
-				lo = 0x90;
-			else if (c == 0xF4)
-				hi = 0x8F;
-		} else {
-			return false;
-		}
-		if (n - i < len)
-			return false;
-		for (size_t k = 1; k < len; k++) {
-			unsigned char cc = a[i + k];
-			if (cc < (k == 1 ? lo : 0x80) || cc > (k == 1 ? hi : 0xBF))
-				return false;
-		}
-		i += len;
-	}
-	return true;
-}
 
 static int hex_value(char c)
 {
@@ -108,7 +67,7 @@ static const char *decode_component(const char *z, size_t n, char *zOut)
 		zOut[o++] = c;
 	}
 	zOut[o] = '\0';
-	if (!utf8_valid((const unsigned char *)zOut, o))
+	if (!vs_utf8_valid(zOut, o))
 		return "invalid UTF-8 in the query string";
 	return NULL;
 }

@@ -34,7 +34,6 @@
 enum { SC_ID, SC_PARTNER, SC_USER, SC_PARTNER_NAME, SC_USER_NAME, SC_TITLE, SC_START, SC_END,
        SC_DURATION, SC_STATUS, SC_PW_ENABLED, SC_NOTES, SC_CREATED, SC_UPDATED, SC_SEQUENCE, SC__N };
 
-const char *vs_session_status_at(const char *zStored, int64_t iStartUs, int64_t iEndUs, int64_t iNowUs);
 const char *vs_session_status_at(const char *zStored, int64_t iStartUs, int64_t iEndUs, int64_t iNowUs)
 {
 	if (zStored != NULL && !strcmp(zStored, "cancelled"))
@@ -148,9 +147,8 @@ static struct vs_stmt stConflict = VS_STMT("booking_conflict", 5, true,
 	" AND NOT (b.kind = $4 AND b.ref_id = $5)"
 	" ORDER BY lower(b.during), b.id LIMIT 1");
 
-/* Describes the booking in the way of [iStart, iEnd) for a 409 answer. */
-static void describe_conflict(struct vs_db *db, int64_t iPartner, int64_t iStartUs, int64_t iEndUs,
-			      const char *zSelfKind, int64_t iSelfId, struct vs_outcome *pOut)
+void vs_booking_conflict(struct vs_db *db, int64_t iPartner, int64_t iStartUs, int64_t iEndUs,
+			 const char *zSelfKind, int64_t iSelfId, struct vs_outcome *pOut)
 {
 	char zP[24], zS[40], zE[40], zSelf[24];
 	const char *az[5] = { vs_db_param_i64(zP, iPartner), vs_db_param_time(zS, iStartUs),
@@ -252,7 +250,7 @@ enum vs_err vs_session_create(struct vs_db *db, const struct vs_view *v,
 	rc = vs_db_exec(db, &stCreate, az, &r);
 	explicit_bzero(zHash, sizeof(zHash));
 	if (rc == VS_ERR_CONFLICT) {
-		describe_conflict(db, v->c->iId, in->iStartUs,
+		vs_booking_conflict(db, v->c->iId, in->iStartUs,
 				  in->iStartUs + (int64_t)in->nDuration * 60 * VS_US_PER_SEC, "video_session", 0, pOut);
 		return rc;
 	}
@@ -415,7 +413,7 @@ enum vs_err vs_session_update(struct vs_db *db, const struct vs_view *v, int64_t
 	rc = vs_db_exec(db, &stUpdate, az, &rNew);
 	if (rc == VS_ERR_CONFLICT) {
 		vs_db_command(db, "ROLLBACK");
-		describe_conflict(db, v->c->iId, iNewStart, iNewEnd, "video_session", iId, pOut);
+		vs_booking_conflict(db, v->c->iId, iNewStart, iNewEnd, "video_session", iId, pOut);
 		goto done;
 	}
 	if (rc != VS_OK)

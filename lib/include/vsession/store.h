@@ -159,6 +159,9 @@ enum vs_err vs_logout(struct vs_db *db, const struct vs_origin *o, const struct 
 
 /* ---- video sessions, appointments, calendar, joins ---------------------- */
 
+/* A session's status at iNowUs: cancelled stays cancelled, else it follows the clock. */
+const char *vs_session_status_at(const char *zStored, int64_t iStartUs, int64_t iEndUs, int64_t iNowUs);
+
 /* Who asks, when, and how to write links: passed to everything below. */
 struct vs_view {
 	const struct vs_caller *c;
@@ -187,6 +190,15 @@ struct vs_session_input {
 	bool        bPasswordEnabledValue;
 	const char *zNotes;
 };
+
+/*
+ * After a 23P01 exclusion violation: describes the booking in the way of
+ * [iStartUs, iEndUs) for the 409 answer (the booking zSelfKind/iSelfId being
+ * changed is not counted). Best effort: when it is gone by now, only the
+ * message is set.
+ */
+void vs_booking_conflict(struct vs_db *db, int64_t iPartner, int64_t iStartUs, int64_t iEndUs,
+			 const char *zSelfKind, int64_t iSelfId, struct vs_outcome *pOut);
 
 #define VS_SESSION_PASSWORD_DIGITS 6
 #define VS_JOIN_EARLY_US (INT64_C(15) * 60 * 1000000)
