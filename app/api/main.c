@@ -33,6 +33,7 @@
 #include "router.h"
 #include "worker.h"
 #include "vsession/config.h"
+#include "vsession/crypto.h"
 #include "vsession/timeutil.h"
 
 #define VS_SLOTS_MAX 1024
@@ -285,6 +286,34 @@ static void roll_step(struct pool *p)
 	}
 }
 
+/*
+ * Re-reads the configuration (secrets from their *_FILE files included) for
+ * the workers started from now on. The socket and the number of workers
+ * stay as they are: changing those needs a restart. A configuration that
+ * no longer validates is refused and the old one kept.
+ */
+static void reload_config(struct pool *p)
+{
+	struct vs_config fresh;
+	char zErr[512];
+
+	if (vs_config_load(&fresh, VS_CONFIG_API, zErr, sizeof(zErr)) != VS_OK) {
+		vs_log("error", "event=reload_refused reason=\"%s\"", zErr);
+		return;
+	}
+	if (fresh.nWorkers != p->cfg.nWorkers ||
+	    (fresh.zListen == NULL) != (p->cfg.zListen == NULL) ||
+	    (fresh.zListen != NULL && strcmp(fresh.zListen, p->cfg.zListen) != 0))
+		vs_log("warn", "event=reload_partial reason=\"VSESSION_LISTEN and VSESSION_WORKERS take effect on restart\"");
+	fresh.nWorkers = p->cfg.nWorkers;
+	free(fresh.zListen);
+	fresh.zListen = p->cfg.zListen;
+	p->cfg.zListen = NULL;
+	vs_config_free(&p->cfg);
+	p->cfg = fresh;
+	vs_log("info", "event=reload workers=%d", p->cfg.nWorkers);
+}
+
 int main(int argc, char **argv)
 {
 	struct pool p;
@@ -335,6 +364,10 @@ int main(int argc, char **argv)
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &sa, NULL);
 
+	/* Makes the dummy password hash once, before forking: otherwise each
+	 * worker's first unknown-email login would cost an extra hash and stand
+	 * out by its timing. */
+	vs_password_verify_dummy("", 0);
 	p.nSlot = p.cfg.nWorkers;
 	for (int i = 0; i < p.cfg.nWorkers; i++)
 		spawn(&p, i);
@@ -354,7 +387,7 @@ int main(int argc, char **argv)
 				break; /* reaped below */
 			case SIGHUP:
 				if (!p.bStopping) {
-					vs_log("info", "event=reload workers=%d", p.cfg.nWorkers);
+					reload_config(&p);
 					p.nRoll = p.cfg.nWorkers;
 				}
 				break;

@@ -75,8 +75,14 @@ static bool peer_allowed(const struct vs_config *cfg, const struct sockaddr_stor
 		return true;
 	if (ss->ss_family == AF_INET)
 		inet_ntop(AF_INET, &((const struct sockaddr_in *)ss)->sin_addr, zAddr, sizeof(zAddr));
-	else if (ss->ss_family == AF_INET6)
-		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)ss)->sin6_addr, zAddr, sizeof(zAddr));
+	else if (ss->ss_family == AF_INET6) {
+		const struct in6_addr *a6 = &((const struct sockaddr_in6 *)ss)->sin6_addr;
+		/* a dual-stack socket shows IPv4 peers as ::ffff:a.b.c.d: compare the dotted form */
+		if (IN6_IS_ADDR_V4MAPPED(a6))
+			inet_ntop(AF_INET, &a6->s6_addr[12], zAddr, sizeof(zAddr));
+		else
+			inet_ntop(AF_INET6, a6, zAddr, sizeof(zAddr));
+	}
 	else
 		return false;
 	n = strlen(zAddr);
@@ -266,9 +272,13 @@ void vs_worker_run(const struct vs_config *cfg, int iListenFd, struct vs_slot *p
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);
+	/* restart libfcgi's blocking reads: a stop must not cut off the request
+	 * being read; poll() still wakes up through the self-pipe */
+	sa.sa_flags = SA_RESTART;
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGQUIT, &sa, NULL);
 	sa.sa_handler = SIG_IGN;
+	sa.sa_flags = 0;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
 	sigaction(SIGPIPE, &sa, NULL);
