@@ -186,6 +186,69 @@ test('a SIGTERM to an idle pool exits at once', async (t) => {
   assert.deepEqual(workers.filter(alive), []);
 });
 
+test('workers that die young are restarted with a growing back-off, not in a tight loop', async (t) => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'vsession-pool-'));
+  const sock = path.join(dir, 'x.sock');
+  const master = spawn(API_BIN, [], { env: privateEnv(dir, { VSESSION_WORKERS: '1' }), stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  master.stderr.on('data', (c) => { stderr += c; });
+  t.after(() => {
+    for (const p of [master.pid, ...children(master.pid)]) if (alive(p)) { try { process.kill(p, 'SIGKILL'); } catch { /* gone */ } }
+    rmSync(dir, { recursive: true, force: true });
+  });
+  await waitFor('the socket', () => existsSync(sock), 5000);
+  const gaps = [];
+  let last = null;
+  let lastKill = 0;
+  for (let i = 0; i < 5; i++) {
+    const { value: w } = await waitFor('a worker', () => { const c = children(master.pid).filter((p) => p !== last); return c.length === 1 ? c[0] : null; }, 10000, 5);
+    const seen = performance.now();
+    if (i > 0) gaps.push(seen - lastKill);
+    process.kill(w, 'SIGKILL');   // dies well within its first second: a crash
+    lastKill = performance.now();
+    last = w;
+  }
+  const delays = [...stderr.matchAll(/event=crash_loop_backoff delay_ms=(\d+)/g)].map((m) => Number(m[1]));
+  assert.ok(delays.length >= 4, `back-off events: ${delays}\n${stderr}`);
+  for (let i = 1; i < delays.length; i++) assert.ok(delays[i] > delays[i - 1], `delays grow: ${delays}`);
+  assert.ok(gaps[gaps.length - 1] >= delays[delays.length - 2] * 0.9, `the last restart waited ${gaps.at(-1)} ms, back-off ${delays}`);
+  // once workers stop dying, the pool serves again
+  const { value: w } = await waitFor('a worker', () => { const c = children(master.pid).filter((p) => p !== last); return c.length === 1 ? c[0] : null; }, 10000, 20);
+  await sleep(1100);
+  assert.ok(alive(w));
+  const r = await fastcgi(sock, '/api/health');
+  assert.equal(r.status, 200, r.stdout);
+});
+
+test('a graceful stop has a hard deadline: a request still running then is killed', async (t) => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'vsession-pool-'));
+  const sock = path.join(dir, 'x.sock');
+  const master = spawn(API_BIN, [], { env: privateEnv(dir, { VSESSION_SHUTDOWN_TIMEOUT: '1' }), stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  master.stderr.on('data', (c) => { stderr += c; });
+  const exited = new Promise((resolve) => master.on('exit', (code) => resolve(code)));
+  let workers = [];
+  t.after(() => {
+    for (const p of [master.pid, ...workers]) if (alive(p)) { try { process.kill(p, 'SIGKILL'); } catch { /* gone */ } }
+    rmSync(dir, { recursive: true, force: true });
+  });
+  await waitFor('the socket', () => existsSync(sock), 5000);
+  workers = (await waitFor('3 workers', () => { const c = children(master.pid); return c.length === 3 ? c : null; }, 5000)).value;
+  const slow = fastcgi(sock, '/api/test/sleep?seconds=8');
+  await waitFor('the request in flight', () => Number(sql("SELECT count(*) FROM pg_stat_activity WHERE state = 'active' AND query LIKE '%pg_sleep%' AND query NOT LIKE '%pg_stat_activity%'")[0][0]) > 0, 3000, 50);
+  const t0 = performance.now();
+  master.kill('SIGTERM');
+  const code = await Promise.race([exited, sleep(5000).then(() => 'timeout')]);
+  const ms = performance.now() - t0;
+  assert.equal(code, 0, stderr);
+  assert.ok(ms >= 900 && ms < 3000, `stopped after ${ms} ms with a 1 s deadline`);
+  assert.match(stderr, /event=shutdown_deadline killing=1/);
+  const r = await slow;
+  assert.notEqual(r.status, 200);
+  await sleep(100);
+  assert.deepEqual(workers.filter(alive), []);
+});
+
 test('a bad or missing setting stops the program at start with exit 1 and one line naming it', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'vsession-cfg-'));
   try {
