@@ -78,7 +78,7 @@ static bool check_times(int64_t iStart, int64_t iEnd, struct vs_outcome *pOut)
 	return true;
 }
 
-static struct vs_stmt stList = VS_STMT("appt_list", 3, true,
+static struct vs_stmt stList = VS_STMT_CUSTOM_PLAN("appt_list", 3, true,
 	"SELECT " APPT_COLS APPT_FROM " WHERE a.partner_id = $1"
 	" AND a.ends_at > coalesce($2::timestamptz, '-infinity')"
 	" AND a.starts_at < coalesce($3::timestamptz, 'infinity')"
@@ -296,7 +296,7 @@ enum vs_err vs_appointment_delete(struct vs_db *db, const struct vs_view *v, int
 
 /* Both kinds overlapping [from, to), in start order; the lower bounds on the
  * start columns let the (partner, start) indexes do the work. */
-static struct vs_stmt stCalendar = VS_STMT("calendar", 3, true,
+static struct vs_stmt stCalendar = VS_STMT_CUSTOM_PLAN("calendar", 3, true,
 	"SELECT 'video_session', s.id, s.title, (extract(epoch FROM s.session_date) * 1000000)::int8,"
 	"  (extract(epoch FROM s.end_date) * 1000000)::int8, s.status, s.user_id, u.name"
 	" FROM video_sessions s JOIN users u ON u.id = s.user_id"

@@ -115,11 +115,12 @@ static enum vs_err exec_once(struct vs_db *db, struct vs_stmt *st, const char *c
 	PGresult *r;
 	ExecStatusType e;
 	enum vs_err rc;
+	bool bPrepared = db->bPrepare && !st->bCustomPlan;
 
 	*pbLost = false;
 	if ((rc = vs_db_connect(db)) != VS_OK)
 		return rc;
-	if (db->bPrepare && st->iGen != db->iGen) {
+	if (bPrepared && st->iGen != db->iGen) {
 		r = PQprepare(db->pConn, st->zName, st->zSql, st->nParam, NULL);
 		if (PQresultStatus(r) != PGRES_COMMAND_OK) {
 			note_failure(db, r, "prepare failed");
@@ -129,7 +130,7 @@ static enum vs_err exec_once(struct vs_db *db, struct vs_stmt *st, const char *c
 		PQclear(r);
 		st->iGen = db->iGen;
 	}
-	if (db->bPrepare)
+	if (bPrepared)
 		r = PQexecPrepared(db->pConn, st->zName, st->nParam, azParam, NULL, NULL, 0);
 	else
 		r = PQexecParams(db->pConn, st->zSql, st->nParam, NULL, azParam, NULL, NULL, 0);

@@ -294,18 +294,50 @@ static enum vs_err load(struct vs_db *db, const struct vs_view *v, int64_t iId, 
 	return rc;
 }
 
+/*
+ * A read by someone who sees notes, and its audit row, in one round trip.
+ * The row is written only when the caller may read this session's notes
+ * (its partner, or an admin: the same rule as vs_authorize_session), and
+ * commits without waiting for the disk, as every read audit does.
+ */
+static struct vs_stmt stGetAudited = VS_STMT("session_get_audited", 5, false,
+	"WITH c AS (SELECT set_config('synchronous_commit', 'off', true) AS x),"
+	" s AS (SELECT " SESSION_COLS SESSION_FROM " WHERE s.id = $1),"
+	" a AS (INSERT INTO audit_log (actor_id, action, object_type, object_id, outcome, request_id, client_addr)"
+	"  SELECT $2, 'video_session.notes_read', 'video_session', s.id, 'ok', $4, $5 FROM s, c"
+	"  WHERE c.x IS NOT NULL AND ($3 = 'admin' OR ($3 = 'partner' AND s.partner_id = $2)))"
+	" SELECT * FROM s");
+
 enum vs_err vs_session_read(struct vs_db *db, const struct vs_view *v, int64_t iId, struct vs_buf *out)
 {
+	char zId[24], zActor[24];
+	const char *az[5];
 	PGresult *r;
-	enum vs_err rc = load(db, v, iId, VS_ACT_READ, &r);
+	enum vs_err rc;
 
-	if (rc != VS_OK)
+	if (!sees_notes(v->c)) {
+		if ((rc = load(db, v, iId, VS_ACT_READ, &r)) != VS_OK)
+			return rc;
+		session_json(out, v, r, 0, false, NULL);
+		PQclear(r);
+		return VS_OK;
+	}
+	az[0] = vs_db_param_i64(zId, iId);
+	az[1] = vs_db_param_i64(zActor, v->c->iId);
+	az[2] = vs_role_name(v->c->eRole);
+	az[3] = vs_origin_request_id(v->o);
+	az[4] = v->o != NULL ? v->o->zClientAddr : NULL;
+	if ((rc = vs_db_exec(db, &stGetAudited, az, &r)) != VS_OK)
 		return rc;
-	session_json(out, v, r, 0, sees_notes(v->c), NULL);
+	if (PQntuples(r) != 1) {
+		PQclear(r);
+		return VS_ERR_NOT_FOUND;
+	}
+	rc = vs_authorize_session(v->c, VS_ACT_READ, vs_db_i64(r, 0, SC_PARTNER), vs_db_i64(r, 0, SC_USER));
+	if (rc == VS_OK)
+		session_json(out, v, r, 0, true, NULL);
 	PQclear(r);
-	if (sees_notes(v->c))
-		audit_read(db, v, "video_session.notes_read", "video_session", iId);
-	return VS_OK;
+	return rc;
 }
 
 /* ---- update ------------------------------------------------------------- */
@@ -483,14 +515,14 @@ enum vs_err vs_session_delete(struct vs_db *db, const struct vs_view *v, int64_t
 
 static struct vs_stmt aList[2][3] = {
 	{
-		VS_STMT("list_partner_all", 7, true, LIST_SQL("partner_id", "", ">", "ASC", LOWER_ALL)),
-		VS_STMT("list_partner_upcoming", 7, true, LIST_SQL("partner_id", F_UPCOMING, ">", "ASC", LOWER_UPCOMING)),
-		VS_STMT("list_partner_past", 7, true, LIST_SQL("partner_id", F_PAST, "<", "DESC", LOWER_ALL)),
+		VS_STMT_CUSTOM_PLAN("list_partner_all", 7, true, LIST_SQL("partner_id", "", ">", "ASC", LOWER_ALL)),
+		VS_STMT_CUSTOM_PLAN("list_partner_upcoming", 7, true, LIST_SQL("partner_id", F_UPCOMING, ">", "ASC", LOWER_UPCOMING)),
+		VS_STMT_CUSTOM_PLAN("list_partner_past", 7, true, LIST_SQL("partner_id", F_PAST, "<", "DESC", LOWER_ALL)),
 	},
 	{
-		VS_STMT("list_user_all", 7, true, LIST_SQL("user_id", "", ">", "ASC", LOWER_ALL)),
-		VS_STMT("list_user_upcoming", 7, true, LIST_SQL("user_id", F_UPCOMING, ">", "ASC", LOWER_UPCOMING)),
-		VS_STMT("list_user_past", 7, true, LIST_SQL("user_id", F_PAST, "<", "DESC", LOWER_ALL)),
+		VS_STMT_CUSTOM_PLAN("list_user_all", 7, true, LIST_SQL("user_id", "", ">", "ASC", LOWER_ALL)),
+		VS_STMT_CUSTOM_PLAN("list_user_upcoming", 7, true, LIST_SQL("user_id", F_UPCOMING, ">", "ASC", LOWER_UPCOMING)),
+		VS_STMT_CUSTOM_PLAN("list_user_past", 7, true, LIST_SQL("user_id", F_PAST, "<", "DESC", LOWER_ALL)),
 	},
 };
 

@@ -45,6 +45,8 @@ describe('accessibility (axe-core)', { skip }, () => {
     const tabs = page.getByRole('tablist', { name: 'Dashboard sections' });
     await tabs.getByRole('tab', { name: 'Overview' }).focus();
     await page.keyboard.press('ArrowRight');
+    // React renders the change after the key press: wait for it (the wait fails the test after its timeout)
+    await tabs.getByRole('tab', { name: 'Video Sessions', selected: true }).waitFor({ timeout: 5000 });
     assert.equal(await tabs.getByRole('tab', { name: 'Video Sessions' }).getAttribute('aria-selected'), 'true');
     await page.locator(`li[data-session-id="${session.id}"]`).waitFor();
     await assertNoSeriousA11y(page, 'the Video Sessions tab');

@@ -24,10 +24,17 @@ struct vs_stmt {
 	const char *zSql;    /* $1..$n placeholders */
 	int         nParam;
 	bool        bReadOnly; /* safe to run again after a lost connection */
+	bool        bCustomPlan; /* plan with the actual parameters on every call */
 	unsigned    iGen;    /* connection generation it was prepared on; 0 = never */
 };
 
-#define VS_STMT(name, nparam, ro, sql) { (name), (sql), (nparam), (ro), 0 }
+#define VS_STMT(name, nparam, ro, sql) { (name), (sql), (nparam), (ro), false, 0 }
+/*
+ * For statements whose best plan depends on the values (date ranges over a
+ * partner's sessions): a cached generic plan can be ten times slower on
+ * some data, so these are planned per call as unnamed statements.
+ */
+#define VS_STMT_CUSTOM_PLAN(name, nparam, ro, sql) { (name), (sql), (nparam), (ro), true, 0 }
 
 struct vs_db;
 
