@@ -296,17 +296,19 @@ enum vs_err vs_appointment_delete(struct vs_db *db, const struct vs_view *v, int
 
 /* Both kinds overlapping [from, to), in start order; the lower bounds on the
  * start columns let the (partner, start) indexes do the work. */
-static struct vs_stmt stCalendar = VS_STMT_CUSTOM_PLAN("calendar", 3, true,
+static struct vs_stmt stCalendar = VS_STMT("calendar", 3, true,
 	"SELECT 'video_session', s.id, s.title, (extract(epoch FROM s.session_date) * 1000000)::int8,"
-	"  (extract(epoch FROM s.end_date) * 1000000)::int8, s.status, s.user_id, u.name"
-	" FROM video_sessions s JOIN users u ON u.id = s.user_id"
+	"  (extract(epoch FROM s.end_date) * 1000000)::int8, s.status, s.user_id,"
+	"  (SELECT u.name FROM users u WHERE u.id = s.user_id)"
+	" FROM video_sessions s"
 	" WHERE s.partner_id = $1 AND s.status <> 'cancelled'"
 	"  AND s.session_date < $3::timestamptz AND s.end_date > $2::timestamptz"
 	"  AND s.session_date > $2::timestamptz - interval '180 minutes'"
 	" UNION ALL"
 	" SELECT 'appointment', a.id, a.title, (extract(epoch FROM a.starts_at) * 1000000)::int8,"
-	"  (extract(epoch FROM a.ends_at) * 1000000)::int8, NULL, a.user_id, u.name"
-	" FROM appointments a LEFT JOIN users u ON u.id = a.user_id"
+	"  (extract(epoch FROM a.ends_at) * 1000000)::int8, NULL, a.user_id,"
+	"  (SELECT u.name FROM users u WHERE u.id = a.user_id)"
+	" FROM appointments a"
 	" WHERE a.partner_id = $1 AND a.starts_at < $3::timestamptz AND a.ends_at > $2::timestamptz"
 	"  AND a.starts_at > $2::timestamptz - interval '12 hours'"
 	" ORDER BY 4, 1, 2");
