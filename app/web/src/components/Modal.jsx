@@ -76,7 +76,17 @@ export function Modal({ title, onClose, children, footer, size = 'medium', descr
   );
 }
 
-export function ConfirmDialog({ title, children, confirmLabel = 'Confirm', cancelLabel = 'Cancel', danger, busy, error, onConfirm, onCancel }) {
+export function ConfirmDialog({
+  title,
+  children,
+  confirmLabel = 'Confirm',
+  cancelLabel = 'Cancel',
+  danger,
+  busy,
+  error,
+  onConfirm,
+  onCancel,
+}) {
   return (
     <Modal
       title={title}

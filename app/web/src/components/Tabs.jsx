@@ -40,13 +40,7 @@ export function Tabs({ label, tabs, active, onChange, idPrefix }) {
 
 export function TabPanel({ idPrefix, id, children }) {
   return (
-    <section
-      className="tabpanel"
-      role="tabpanel"
-      id={`${idPrefix}-panel-${id}`}
-      aria-labelledby={`${idPrefix}-tab-${id}`}
-      tabIndex={0}
-    >
+    <section className="tabpanel" role="tabpanel" id={`${idPrefix}-panel-${id}`} aria-labelledby={`${idPrefix}-tab-${id}`} tabIndex={0}>
       {children}
     </section>
   );

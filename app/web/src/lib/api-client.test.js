@@ -19,17 +19,33 @@ describe('api client', () => {
   it('turns the contract’s error body into an ApiError with field, details and Retry-After', async () => {
     vi.stubGlobal(
       'fetch',
-      vi.fn().mockResolvedValue(
-        jsonResponse(429, { error: { code: 'too_many_attempts', message: 'Slow down.', field: 'password', details: { x: 1 } } }, { 'Retry-After': '600' }),
-      ),
+      vi
+        .fn()
+        .mockResolvedValue(
+          jsonResponse(
+            429,
+            { error: { code: 'too_many_attempts', message: 'Slow down.', field: 'password', details: { x: 1 } } },
+            { 'Retry-After': '600' },
+          ),
+        ),
     );
     const err = await api.post('/x', {}).catch((e) => e);
     expect(err).toBeInstanceOf(ApiError);
-    expect(err).toMatchObject({ status: 429, code: 'too_many_attempts', message: 'Slow down.', field: 'password', details: { x: 1 }, retryAfter: 600 });
+    expect(err).toMatchObject({
+      status: 429,
+      code: 'too_many_attempts',
+      message: 'Slow down.',
+      field: 'password',
+      details: { x: 1 },
+      retryAfter: 600,
+    });
   });
 
   it('reports a 401 on an authenticated call, but not on auth: false calls', async () => {
-    vi.stubGlobal('fetch', vi.fn().mockImplementation(async () => jsonResponse(401, { error: { code: 'unauthenticated', message: 'no' } })));
+    vi.stubGlobal(
+      'fetch',
+      vi.fn().mockImplementation(async () => jsonResponse(401, { error: { code: 'unauthenticated', message: 'no' } })),
+    );
     const handler = vi.fn();
     const off = onUnauthorized(handler);
     await api.get('/partners/1/clients').catch(() => {});

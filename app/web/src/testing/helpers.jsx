@@ -26,7 +26,7 @@ export function routeFetch(routes) {
     const handler = routes[`${method} ${path}`];
     if (!handler) return jsonResponse(404, { error: { code: 'not_found', message: 'Not found.' } });
     const queue = Array.isArray(handler) && (Array.isArray(handler[0]) || typeof handler[0] === 'function') ? handler : null;
-    const h = queue ? queue.shift() ?? queue.at(-1) : handler;
+    const h = queue ? (queue.shift() ?? queue.at(-1)) : handler;
     const [status, resBody, headers] = typeof h === 'function' ? h(body, String(url)) : h;
     return jsonResponse(status, resBody, headers);
   });

@@ -38,8 +38,12 @@ function formatter(tz, kind) {
       date: { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric' },
       dateShort: { weekday: 'short', day: 'numeric', month: 'short' },
       parts: {
-        year: 'numeric', month: '2-digit', day: '2-digit',
-        hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
+        year: 'numeric',
+        month: '2-digit',
+        day: '2-digit',
+        hour: '2-digit',
+        minute: '2-digit',
+        hourCycle: 'h23',
       },
     }[kind];
     f = new Intl.DateTimeFormat(LOCALE, { ...base, ...options });

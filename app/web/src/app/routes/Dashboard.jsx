@@ -13,7 +13,9 @@ export function DashboardRoute() {
       {user.role === 'admin' && (
         <main className="dashboard" id="main">
           <h1>Administrator</h1>
-          <p>Administrators manage users with the <code>vsessionctl</code> command line. The dashboards are for partners and clients.</p>
+          <p>
+            Administrators manage users with the <code>vsessionctl</code> command line. The dashboards are for partners and clients.
+          </p>
         </main>
       )}
     </>

@@ -53,10 +53,7 @@ export function AuthProvider({ children, initialUser }) {
     }
   }, []);
 
-  const value = useMemo(
-    () => ({ user, status, expired, login, logout }),
-    [user, status, expired, login, logout],
-  );
+  const value = useMemo(() => ({ user, status, expired, login, logout }), [user, status, expired, login, logout]);
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
 }
 

@@ -59,7 +59,9 @@ export function LoginPage() {
         <h1>Log in</h1>
         <p className="muted">Private video sessions with your therapist.</p>
         {expired && !error && (
-          <p className="notice" role="status">Your session has ended. Please log in again.</p>
+          <p className="notice" role="status">
+            Your session has ended. Please log in again.
+          </p>
         )}
         <form onSubmit={onSubmit} noValidate>
           <div className="field">

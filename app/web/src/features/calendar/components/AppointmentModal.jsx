@@ -55,11 +55,12 @@ export function AppointmentModal({ partnerId, appointment, init, clients, timezo
   const [formError, setFormError] = useState(null);
   const [busy, setBusy] = useState(false);
   const [confirmDelete, setConfirmDelete] = useState(false);
-  const set = (k, val) => setV((old) => {
-    const next = { ...old, [k]: val };
-    if (k === 'date' && (!old.endDate || old.endDate === old.date)) next.endDate = val;
-    return next;
-  });
+  const set = (k, val) =>
+    setV((old) => {
+      const next = { ...old, [k]: val };
+      if (k === 'date' && (!old.endDate || old.endDate === old.date)) next.endDate = val;
+      return next;
+    });
 
   async function onSubmit(e) {
     e.preventDefault();
@@ -149,7 +150,15 @@ export function AppointmentModal({ partnerId, appointment, init, clients, timezo
           </legend>
           <div className="field-row field-row--3">
             <Field id="ap-date" label="Date" error={errors.starts_at}>
-              {(p) => <input {...p} type="date" value={v.date} min={appointment ? undefined : dayKey(new Date(), timezone)} onChange={(e) => set('date', e.target.value)} />}
+              {(p) => (
+                <input
+                  {...p}
+                  type="date"
+                  value={v.date}
+                  min={appointment ? undefined : dayKey(new Date(), timezone)}
+                  onChange={(e) => set('date', e.target.value)}
+                />
+              )}
             </Field>
             <Field id="ap-start" label="Start">
               {(p) => <input {...p} type="time" step={300} value={v.start} onChange={(e) => set('start', e.target.value)} />}

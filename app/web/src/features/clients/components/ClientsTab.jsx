@@ -24,7 +24,12 @@ export function ClientsTab({ clients, sessions, tz, onSchedule }) {
                     {next ? `Next session: ${formatDateTime(next.session_date, tz)}` : 'No upcoming session'}
                   </p>
                 </div>
-                <button type="button" className="btn btn--small" onClick={() => onSchedule(c)} aria-label={`Schedule a session with ${c.name}`}>
+                <button
+                  type="button"
+                  className="btn btn--small"
+                  onClick={() => onSchedule(c)}
+                  aria-label={`Schedule a session with ${c.name}`}
+                >
                   Schedule
                 </button>
               </li>

@@ -47,7 +47,9 @@ export function NextSessionCard({ session, tz, now }) {
       <div className="next-card__actions">
         <JoinButton session={session} now={now} tz={tz} className="btn btn--primary btn--large" />
         {!js.canJoin && js.state === 'too_early' && (
-          <p className="field__hint">You can join from {formatTime(js.opensAt, tz)} ({tz}), 15 minutes before the start.</p>
+          <p className="field__hint">
+            You can join from {formatTime(js.opensAt, tz)} ({tz}), 15 minutes before the start.
+          </p>
         )}
         {session.password_enabled && <p className="field__hint">Have the 6-digit password from your therapist ready.</p>}
       </div>

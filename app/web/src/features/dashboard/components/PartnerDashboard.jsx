@@ -21,9 +21,7 @@ import { AppointmentModal } from '../../calendar/components/AppointmentModal.jsx
 import { getAppointment } from '../../calendar/api/calendar.js';
 
 // FullCalendar is the biggest dependency: it loads with the Calendar tab.
-const PartnerCalendar = lazy(() =>
-  import('../../calendar/components/PartnerCalendar.jsx').then((m) => ({ default: m.PartnerCalendar })),
-);
+const PartnerCalendar = lazy(() => import('../../calendar/components/PartnerCalendar.jsx').then((m) => ({ default: m.PartnerCalendar })));
 
 const TABS = [
   { id: 'overview', label: 'Overview' },
@@ -183,11 +181,25 @@ export function PartnerDashboard() {
             <>
               <section aria-labelledby="vs-upcoming">
                 <h2 id="vs-upcoming">Upcoming ({upcoming.length})</h2>
-                <SessionList groups={upcomingGroups} tz={tz} now={now} role="partner" empty="No upcoming sessions. Schedule one to get started." {...handlers} />
+                <SessionList
+                  groups={upcomingGroups}
+                  tz={tz}
+                  now={now}
+                  role="partner"
+                  empty="No upcoming sessions. Schedule one to get started."
+                  {...handlers}
+                />
               </section>
               <section aria-labelledby="vs-past">
                 <h2 id="vs-past">Past and cancelled</h2>
-                <SessionList sessions={past.slice(0, pastLimit)} tz={tz} now={now} role="partner" empty="No past sessions yet." onDelete={handlers.onDelete} />
+                <SessionList
+                  sessions={past.slice(0, pastLimit)}
+                  tz={tz}
+                  now={now}
+                  role="partner"
+                  empty="No past sessions yet."
+                  onDelete={handlers.onDelete}
+                />
                 {past.length > pastLimit && (
                   <button type="button" className="btn btn--small" onClick={() => setPastLimit((n) => n + 20)}>
                     Show more
@@ -203,28 +215,23 @@ export function PartnerDashboard() {
         <TabPanel idPrefix="partner" id="calendar">
           <h2 className="visually-hidden">Calendar</h2>
           <Suspense fallback={<Loading label="Loading the calendar…" />}>
-          <PartnerCalendar
-            partnerId={user.id}
-            timezone={tz}
-            version={calendarVersion}
-            onSessionClick={openEdit}
-            onAppointmentClick={openAppointment}
-            onSelectSlot={onSelectSlot}
-            onNewSession={() => newSession()}
-            onNewAppointment={() => setDialog({ kind: 'appointment', init: {} })}
-          />
+            <PartnerCalendar
+              partnerId={user.id}
+              timezone={tz}
+              version={calendarVersion}
+              onSessionClick={openEdit}
+              onAppointmentClick={openAppointment}
+              onSelectSlot={onSelectSlot}
+              onNewSession={() => newSession()}
+              onNewAppointment={() => setDialog({ kind: 'appointment', init: {} })}
+            />
           </Suspense>
         </TabPanel>
       )}
 
       {tab === 'clients' && (
         <TabPanel idPrefix="partner" id="clients">
-          <ClientsTab
-            clients={clients}
-            sessions={upcoming}
-            tz={tz}
-            onSchedule={(c) => newSession({ userId: c.id })}
-          />
+          <ClientsTab clients={clients} sessions={upcoming} tz={tz} onSchedule={(c) => newSession({ userId: c.id })} />
         </TabPanel>
       )}
 
@@ -260,19 +267,30 @@ export function PartnerDashboard() {
           onCancel={() => setDialog(null)}
         >
           <p>
-            <strong>{dialog.session.title}</strong> with {dialog.session.user?.name} on{' '}
-            {formatDateTime(dialog.session.session_date, tz)} will be removed. Its link and password stop working. This cannot be
-            undone.
+            <strong>{dialog.session.title}</strong> with {dialog.session.user?.name} on {formatDateTime(dialog.session.session_date, tz)}{' '}
+            will be removed. Its link and password stop working. This cannot be undone.
           </p>
         </ConfirmDialog>
       )}
       {dialog?.kind === 'invite' && (
-        <Modal title="Guest invite link" onClose={() => setDialog(null)} footer={<button type="button" className="btn btn--primary" onClick={() => setDialog(null)}>Done</button>}>
+        <Modal
+          title="Guest invite link"
+          onClose={() => setDialog(null)}
+          footer={
+            <button type="button" className="btn btn--primary" onClick={() => setDialog(null)}>
+              Done
+            </button>
+          }
+        >
           <p>
             For a client without an account. Anyone with this link can join <strong>{dialog.session.title}</strong>
             {dialog.session.password_enabled ? ' with the session password' : ''}. Making a new link revokes the previous one.
           </p>
-          {dialog.error && <p className="alert alert--error" role="alert">{dialog.error}</p>}
+          {dialog.error && (
+            <p className="alert alert--error" role="alert">
+              {dialog.error}
+            </p>
+          )}
           {!dialog.url && !dialog.error && <Loading label="Creating link…" />}
           {dialog.url && (
             <div className="field">
@@ -303,7 +321,10 @@ export function PartnerDashboard() {
               type="button"
               className="btn btn--appointment"
               onClick={() =>
-                setDialog({ kind: 'appointment', init: { date: dialog.start.date, time: dialog.start.time, endDate: dialog.end.date, endTime: dialog.end.time } })
+                setDialog({
+                  kind: 'appointment',
+                  init: { date: dialog.start.date, time: dialog.start.time, endDate: dialog.end.date, endTime: dialog.end.time },
+                })
               }
             >
               Appointment

@@ -36,7 +36,9 @@ describe('partner video sessions tab', () => {
     renderApp('/dashboard/sessions', partnerUser);
 
     const upcoming = (await screen.findByRole('heading', { name: 'Upcoming (2)' })).closest('section');
-    const groups = within(upcoming).getAllByRole('heading', { level: 3 }).map((h) => h.textContent);
+    const groups = within(upcoming)
+      .getAllByRole('heading', { level: 3 })
+      .map((h) => h.textContent);
     // Labels are days in the partner's zone (Europe/Berlin): Today, Tomorrow, or a date.
     expect(groups).toEqual([dayLabel(today.session_date, 'Europe/Berlin'), dayLabel(tomorrow.session_date, 'Europe/Berlin')]);
     expect(groups[0]).toMatch(/^(Today|Tomorrow)$/);

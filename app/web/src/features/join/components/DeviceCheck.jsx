@@ -153,13 +153,10 @@ export function DeviceCheck({ onContinue, busy, autoStart = true }) {
     <section className="device-check" aria-labelledby="device-h">
       <h2 id="device-h">Camera and microphone</h2>
       {state.phase === 'idle' && <p>Check that the other person will see and hear you.</p>}
-      {state.phase === 'requesting' && (
-        <p role="status">Waiting for permission… If your browser asks, choose “Allow”.</p>
-      )}
+      {state.phase === 'requesting' && <p role="status">Waiting for permission… If your browser asks, choose “Allow”.</p>}
       {state.phase === 'unsupported' && (
         <div className="alert alert--warn" role="alert">
-          This browser cannot use a camera or microphone on this page. Use a current Chrome, Edge, Firefox or Safari, or join
-          without them.
+          This browser cannot use a camera or microphone on this page. Use a current Chrome, Edge, Firefox or Safari, or join without them.
         </div>
       )}
       {state.info && (

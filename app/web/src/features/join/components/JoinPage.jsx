@@ -259,8 +259,10 @@ function GuestJoin({ invite }) {
       const info = await guestJoin(id, { invite, name: trimmed, password });
       setJoinInfo(info);
     } catch (err) {
-      if (err.status === 404) setMessage({ kind: 'error', text: 'This invite link is not valid any more. Ask your therapist for a new one.' });
-      else if (err.code === 'wrong_password') setErrors({ password: password ? passwordErrorText(err) : 'This session needs its 6-digit password.' });
+      if (err.status === 404)
+        setMessage({ kind: 'error', text: 'This invite link is not valid any more. Ask your therapist for a new one.' });
+      else if (err.code === 'wrong_password')
+        setErrors({ password: password ? passwordErrorText(err) : 'This session needs its 6-digit password.' });
       else if (err.status === 429) {
         setErrors({ password: passwordErrorText(err) });
         setLockedUntil(Date.now() + (retryMinutes(err.retryAfter) ?? 15) * 60000);
@@ -281,7 +283,15 @@ function GuestJoin({ invite }) {
       <JoinShell>
         <h1>You left the session</h1>
         <p>You can close this page now.</p>
-        <button type="button" className="btn btn--primary" onClick={() => { setLeft(false); setJoinInfo(null); setInMeeting(false); }}>
+        <button
+          type="button"
+          className="btn btn--primary"
+          onClick={() => {
+            setLeft(false);
+            setJoinInfo(null);
+            setInMeeting(false);
+          }}
+        >
           Rejoin
         </button>
       </JoinShell>
@@ -315,8 +325,14 @@ function GuestJoin({ invite }) {
               aria-invalid={errors.name ? true : undefined}
               aria-describedby={errors.name ? 'guest-name-error' : 'guest-name-hint'}
             />
-            <p className="field__hint" id="guest-name-hint">Shown to the other person in the call.</p>
-            {errors.name && <p className="field__error" id="guest-name-error">{errors.name}</p>}
+            <p className="field__hint" id="guest-name-hint">
+              Shown to the other person in the call.
+            </p>
+            {errors.name && (
+              <p className="field__error" id="guest-name-error">
+                {errors.name}
+              </p>
+            )}
           </div>
           <div className={`field ${errors.password ? 'field--invalid' : ''}`}>
             <label htmlFor="session-password">Session password</label>
@@ -334,7 +350,9 @@ function GuestJoin({ invite }) {
               aria-invalid={errors.password ? true : undefined}
               aria-describedby={`guest-pw-hint${errors.password ? ' session-password-error' : ''}`}
             />
-            <p className="field__hint" id="guest-pw-hint">The 6-digit code from your invitation, if you received one.</p>
+            <p className="field__hint" id="guest-pw-hint">
+              The 6-digit code from your invitation, if you received one.
+            </p>
             {errors.password && (
               <p className="field__error" id="session-password-error" role="alert">
                 {errors.password}

@@ -179,7 +179,10 @@ describe('join page (logged in)', () => {
   });
 
   it('shows a cancelled session as such, without a way in', async () => {
-    vi.stubGlobal('fetch', routeFetch({ 'GET /api/video-sessions/42': [200, makeSession({ status: 'cancelled', session_date: iso(Date.now() + 60e3) })] }));
+    vi.stubGlobal(
+      'fetch',
+      routeFetch({ 'GET /api/video-sessions/42': [200, makeSession({ status: 'cancelled', session_date: iso(Date.now() + 60e3) })] }),
+    );
     renderApp('/join/42', clientUser);
     expect(await screen.findByText('This session was cancelled.')).toBeInTheDocument();
     expect(screen.queryByLabelText('Session password')).not.toBeInTheDocument();
@@ -205,7 +208,10 @@ describe('join page (guest invite)', () => {
 
   it('asks for a name and the password, handles a wrong one, then joins with the jwt', async () => {
     const user = userEvent.setup();
-    Object.defineProperty(navigator, 'mediaDevices', { value: { getUserMedia: vi.fn().mockRejectedValue(deny('NotFoundError')) }, configurable: true });
+    Object.defineProperty(navigator, 'mediaDevices', {
+      value: { getUserMedia: vi.fn().mockRejectedValue(deny('NotFoundError')) },
+      configurable: true,
+    });
     const fetchMock = routeFetch({
       'POST /api/join/42': [
         [403, { error: { code: 'wrong_password', message: 'Wrong.' } }],

@@ -60,7 +60,12 @@ export function SessionItem({ session, tz, now, role, onEdit, onDelete, onInvite
       <div className="session-item__actions">
         {upcoming && <JoinButton session={session} now={now} tz={tz} />}
         {role === 'partner' && upcoming && session.meeting_url && (
-          <CopyButton text={session.meeting_url} label="Copy link" copiedLabel="Link copied" aria-label={`Copy link for ${session.title}`} />
+          <CopyButton
+            text={session.meeting_url}
+            label="Copy link"
+            copiedLabel="Link copied"
+            aria-label={`Copy link for ${session.title}`}
+          />
         )}
         {role === 'partner' && upcoming && onInvite && (
           <button type="button" className="btn btn--small" onClick={() => onInvite(session)} aria-label={`Guest link for ${session.title}`}>
@@ -73,7 +78,12 @@ export function SessionItem({ session, tz, now, role, onEdit, onDelete, onInvite
           </button>
         )}
         {role === 'partner' && onDelete && (
-          <button type="button" className="btn btn--small btn--danger-ghost" onClick={() => onDelete(session)} aria-label={`Delete ${session.title}`}>
+          <button
+            type="button"
+            className="btn btn--small btn--danger-ghost"
+            onClick={() => onDelete(session)}
+            aria-label={`Delete ${session.title}`}
+          >
             Delete
           </button>
         )}

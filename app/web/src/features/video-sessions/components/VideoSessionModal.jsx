@@ -163,19 +163,10 @@ export function VideoSessionModal({ session, initial, clients, timezone, onClose
             </select>
           )}
         </Field>
-        {clients.length === 0 && (
-          <p className="field__hint">You have no clients yet. An administrator links clients to your account.</p>
-        )}
+        {clients.length === 0 && <p className="field__hint">You have no clients yet. An administrator links clients to your account.</p>}
         <Field id="vs-title" label="Title" error={errors.title}>
           {(p) => (
-            <input
-              {...p}
-              type="text"
-              value={values.title}
-              maxLength={TITLE_MAX}
-              onChange={(e) => set('title', e.target.value)}
-              required
-            />
+            <input {...p} type="text" value={values.title} maxLength={TITLE_MAX} onChange={(e) => set('title', e.target.value)} required />
           )}
         </Field>
         <fieldset className="fieldset">
@@ -273,8 +264,8 @@ function CreatedView({ result, timezone, isEdit, onClose }) {
       }
     >
       <p className="success-line" role="status">
-        <strong>{session.title}</strong> with {session.user?.name || 'your client'} on{' '}
-        {formatDateTime(session.session_date, timezone)}, {formatDuration(session.duration_minutes)}.
+        <strong>{session.title}</strong> with {session.user?.name || 'your client'} on {formatDateTime(session.session_date, timezone)},{' '}
+        {formatDuration(session.duration_minutes)}.
       </p>
       <div className="field">
         <label htmlFor="created-link">Join link</label>

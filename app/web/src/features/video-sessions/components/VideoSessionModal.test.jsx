@@ -20,9 +20,7 @@ function jsonResponse(status, body, headers = {}) {
 function renderModal(props = {}) {
   const onClose = vi.fn();
   const onSaved = vi.fn();
-  render(
-    <VideoSessionModal clients={clients} timezone="Europe/Berlin" onClose={onClose} onSaved={onSaved} now={() => NOW} {...props} />,
-  );
+  render(<VideoSessionModal clients={clients} timezone="Europe/Berlin" onClose={onClose} onSaved={onSaved} now={() => NOW} {...props} />);
   return { onClose, onSaved };
 }
 
@@ -51,7 +49,9 @@ describe('VideoSessionModal', () => {
     expect(dialog).toHaveAttribute('aria-modal', 'true');
     expect(screen.getByLabelText('Password protection')).toBeChecked();
     expect(within(dialog).getAllByText(/Europe\/Berlin/).length).toBeGreaterThan(0);
-    const durations = within(screen.getByLabelText('Duration')).getAllByRole('option').map((o) => o.value);
+    const durations = within(screen.getByLabelText('Duration'))
+      .getAllByRole('option')
+      .map((o) => o.value);
     expect(durations).toEqual(['30', '45', '60', '75', '90', '105', '120', '135', '150', '165', '180']);
   });
 
@@ -171,8 +171,16 @@ describe('VideoSessionModal', () => {
   it('edits: prefills in the viewer’s zone and sends only what changed', async () => {
     const user = userEvent.setup();
     const session = {
-      id: 42, user_id: 9, user: { id: 9, name: 'Sam Client' }, title: 'Weekly', session_date: '2026-12-01T15:00:00Z',
-      end_date: '2026-12-01T15:50:00Z', duration_minutes: 50, status: 'scheduled', password_enabled: true, notes: '',
+      id: 42,
+      user_id: 9,
+      user: { id: 9, name: 'Sam Client' },
+      title: 'Weekly',
+      session_date: '2026-12-01T15:00:00Z',
+      end_date: '2026-12-01T15:50:00Z',
+      duration_minutes: 50,
+      status: 'scheduled',
+      password_enabled: true,
+      notes: '',
       meeting_url: 'https://vs.example/join/42',
     };
     fetchMock.mockResolvedValueOnce(jsonResponse(200, { ...session, title: 'Weekly (moved)' }));
@@ -208,7 +216,14 @@ describe('validateSessionForm', () => {
     expect(validateSessionForm({ ...base, time: '08:00' }, { ...opts, original })).toEqual({});
   });
   it('asks for a new password only when it stays enabled', () => {
-    const original = { user_id: 9, title: 'T', session_date: '2026-12-01T15:00:00Z', duration_minutes: 60, password_enabled: true, notes: '' };
+    const original = {
+      user_id: 9,
+      title: 'T',
+      session_date: '2026-12-01T15:00:00Z',
+      duration_minutes: 60,
+      password_enabled: true,
+      notes: '',
+    };
     expect(toUpdateBody({ ...base, regenerate_password: true }, original, 'Europe/Berlin')).toEqual({ regenerate_password: true });
     expect(toUpdateBody({ ...base, password_enabled: false, regenerate_password: true }, original, 'Europe/Berlin')).toEqual({
       password_enabled: false,

@@ -76,7 +76,8 @@ export function validateSessionForm(values, { tz, now = Date.now(), original } =
   }
   const d = Number(values.duration_minutes);
   const unchanged = original && d === original.duration_minutes;
-  if (!DURATIONS.includes(d) && !unchanged) errors.duration_minutes = 'Choose a duration between 30 minutes and 3 hours, in steps of 15 minutes.';
+  if (!DURATIONS.includes(d) && !unchanged)
+    errors.duration_minutes = 'Choose a duration between 30 minutes and 3 hours, in steps of 15 minutes.';
   if ([...values.notes].length > NOTES_MAX) errors.notes = `Notes can be at most ${NOTES_MAX.toLocaleString('en-GB')} characters.`;
   return errors;
 }
@@ -118,9 +119,10 @@ export function toUpdateBody(values, original, tz) {
 export function describeConflict(conflicting, tz) {
   if (!conflicting) return 'This time overlaps another booking.';
   const what = conflicting.kind === 'appointment' ? 'an appointment' : 'another video session';
-  const when = conflicting.start && conflicting.end
-    ? ` on ${formatDate(conflicting.start, tz)}, ${formatTimeRange(conflicting.start, conflicting.end, tz)}`
-    : '';
+  const when =
+    conflicting.start && conflicting.end
+      ? ` on ${formatDate(conflicting.start, tz)}, ${formatTimeRange(conflicting.start, conflicting.end, tz)}`
+      : '';
   return `This time overlaps ${what}${conflicting.id ? ` (#${conflicting.id})` : ''}${when}. Choose another time or a shorter duration.`;
 }
 
