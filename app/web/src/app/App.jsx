@@ -1,8 +1,11 @@
+import { useState } from 'react';
 import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
-import { AuthProvider } from '../features/auth/components/AuthProvider.jsx';
-import { RequireAuth } from '../features/auth/components/RequireAuth.jsx';
+import { QueryClientProvider } from '@tanstack/react-query';
+import { createQueryClient } from '../lib/query-client.js';
+import { AuthProvider } from '../lib/auth/AuthProvider.jsx';
+import { RequireAuth } from '../lib/auth/RequireAuth.jsx';
 import { LoginPage } from '../features/auth/components/LoginPage.jsx';
-import { JoinRoute } from '../features/join/components/JoinPage.jsx';
+import { JoinRoute } from './routes/Join.jsx';
 import { DashboardRoute } from './routes/Dashboard.jsx';
 import { NotFoundRoute } from './routes/NotFound.jsx';
 
@@ -26,11 +29,14 @@ export function AppRoutes() {
 }
 
 export function App() {
+  const [queryClient] = useState(createQueryClient);
   return (
-    <AuthProvider>
-      <BrowserRouter>
-        <AppRoutes />
-      </BrowserRouter>
-    </AuthProvider>
+    <QueryClientProvider client={queryClient}>
+      <AuthProvider>
+        <BrowserRouter>
+          <AppRoutes />
+        </BrowserRouter>
+      </AuthProvider>
+    </QueryClientProvider>
   );
 }

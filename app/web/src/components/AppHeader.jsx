@@ -1,5 +1,5 @@
 import { Link, useNavigate } from 'react-router';
-import { useAuth } from '../features/auth/components/AuthProvider.jsx';
+import { useAuth } from '../lib/auth/AuthProvider.jsx';
 
 export function AppHeader() {
   const { user, logout } = useAuth();

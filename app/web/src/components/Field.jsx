@@ -1,7 +1,8 @@
 // A labelled form control with its hint and error wired up through
 // aria-describedby / aria-invalid. `children` receives the props to spread on
-// the control.
-export function Field({ id, label, hint, error, children, className = '' }) {
+// the control. `alertError` announces the error as soon as it appears (for
+// answers that arrive from the server after the form was sent).
+export function Field({ id, label, hint, error, alertError = false, children, className = '' }) {
   const hintId = hint ? `${id}-hint` : undefined;
   const errorId = error ? `${id}-error` : undefined;
   const describedBy = [hintId, errorId].filter(Boolean).join(' ') || undefined;
@@ -15,7 +16,7 @@ export function Field({ id, label, hint, error, children, className = '' }) {
         </p>
       )}
       {error && (
-        <p className="field__error" id={errorId}>
+        <p className="field__error" id={errorId} role={alertError ? 'alert' : undefined}>
           {error}
         </p>
       )}

@@ -3,6 +3,7 @@
 // closes, and focus goes back to what opened it.
 import { useEffect, useId, useRef } from 'react';
 import { createPortal } from 'react-dom';
+import { useLatest } from './useLatest.js';
 
 const FOCUSABLE =
   'a[href], button:not([disabled]), input:not([disabled]):not([type="hidden"]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
@@ -10,8 +11,7 @@ const FOCUSABLE =
 export function Modal({ title, onClose, children, footer, size = 'medium', describedBy, initialFocus }) {
   const titleId = useId();
   const ref = useRef(null);
-  const closeRef = useRef(onClose);
-  closeRef.current = onClose;
+  const closeRef = useLatest(onClose);
 
   useEffect(() => {
     const opener = document.activeElement;
@@ -44,11 +44,11 @@ export function Modal({ title, onClose, children, footer, size = 'medium', descr
       document.body.classList.remove('has-modal');
       if (opener && typeof opener.focus === 'function' && document.contains(opener)) opener.focus();
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- once per opening: focus moves in when the dialog mounts and back when it closes
   }, []);
 
   return createPortal(
-    <div className="modal-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose?.()}>
+    <div className="modal-backdrop" role="presentation" onMouseDown={(e) => e.target === e.currentTarget && onClose?.()}>
       <div
         ref={ref}
         className={`modal modal--${size}`}

@@ -17,7 +17,7 @@ export function Tabs({ label, tabs, active, onChange, idPrefix }) {
     refs.current[tabs[next].id]?.focus();
   }
   return (
-    <div className="tabs" role="tablist" aria-label={label} onKeyDown={onKeyDown}>
+    <div className="tabs" role="tablist" aria-label={label}>
       {tabs.map((t) => (
         <button
           key={t.id}
@@ -30,6 +30,7 @@ export function Tabs({ label, tabs, active, onChange, idPrefix }) {
           tabIndex={t.id === active ? 0 : -1}
           className="tabs__tab"
           onClick={() => onChange(t.id)}
+          onKeyDown={onKeyDown}
         >
           {t.label}
         </button>

@@ -1,7 +1,9 @@
 import { render } from '@testing-library/react';
 import { MemoryRouter, Route, Routes, useLocation } from 'react-router';
 import { vi } from 'vitest';
-import { AuthProvider } from '../features/auth/components/AuthProvider.jsx';
+import { QueryClientProvider } from '@tanstack/react-query';
+import { createQueryClient } from '../lib/query-client.js';
+import { AuthProvider } from '../lib/auth/AuthProvider.jsx';
 import { AppRoutes } from '../app/App.jsx';
 
 export function jsonResponse(status, body, headers = {}) {
@@ -39,8 +41,16 @@ export function LocationProbe() {
   return <output data-testid="location">{loc.pathname + loc.search}</output>;
 }
 
+/** An RFC 3339 UTC time without milliseconds, as the API writes them. */
+export const iso = (ms) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+/** Renders `ui` with a query client of its own (the app's settings), so tests share no cache. */
+export function renderWithQuery(ui) {
+  return render(<QueryClientProvider client={createQueryClient()}>{ui}</QueryClientProvider>);
+}
+
 export function renderApp(path, user) {
-  return render(
+  return renderWithQuery(
     <AuthProvider initialUser={user}>
       <MemoryRouter initialEntries={[path]}>
         <AppRoutes />

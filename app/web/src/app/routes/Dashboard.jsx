@@ -1,7 +1,7 @@
 import { AppHeader } from '../../components/AppHeader.jsx';
-import { useAuth } from '../../features/auth/components/AuthProvider.jsx';
-import { PartnerDashboard } from '../../features/dashboard/components/PartnerDashboard.jsx';
-import { ClientDashboard } from '../../features/dashboard/components/ClientDashboard.jsx';
+import { useAuth } from '../../lib/auth/AuthProvider.jsx';
+import { PartnerDashboard } from './partner/PartnerDashboard.jsx';
+import { ClientDashboard } from './client/ClientDashboard.jsx';
 
 export function DashboardRoute() {
   const { user } = useAuth();

@@ -1,8 +1,9 @@
 import { useEffect, useRef, useState } from 'react';
 import { Navigate, useSearchParams } from 'react-router';
-import { useAuth } from './AuthProvider.jsx';
+import { useAuth } from '../../../lib/auth/AuthProvider.jsx';
 import { retryMinutes } from '../../../utils/time.js';
 import { Loading } from '../../../components/Feedback.jsx';
+import { Field } from '../../../components/Field.jsx';
 
 // Only same-site paths are followed after login (no open redirect).
 function safeNext(next) {
@@ -64,29 +65,31 @@ export function LoginPage() {
           </p>
         )}
         <form onSubmit={onSubmit} noValidate>
-          <div className="field">
-            <label htmlFor="login-email">Email address</label>
-            <input
-              id="login-email"
-              type="email"
-              autoComplete="username"
-              inputMode="email"
-              value={email}
-              onChange={(e) => setEmail(e.target.value)}
-              required
-            />
-          </div>
-          <div className="field">
-            <label htmlFor="login-password">Password</label>
-            <input
-              id="login-password"
-              type="password"
-              autoComplete="current-password"
-              value={password}
-              onChange={(e) => setPassword(e.target.value)}
-              required
-            />
-          </div>
+          <Field id="login-email" label="Email address">
+            {(p) => (
+              <input
+                {...p}
+                type="email"
+                autoComplete="username"
+                inputMode="email"
+                value={email}
+                onChange={(e) => setEmail(e.target.value)}
+                required
+              />
+            )}
+          </Field>
+          <Field id="login-password" label="Password">
+            {(p) => (
+              <input
+                {...p}
+                type="password"
+                autoComplete="current-password"
+                value={password}
+                onChange={(e) => setPassword(e.target.value)}
+                required
+              />
+            )}
+          </Field>
           {error && (
             <p className="alert alert--error" role="alert" tabIndex={-1} ref={errorRef}>
               {error}

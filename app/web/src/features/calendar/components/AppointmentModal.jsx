@@ -4,8 +4,9 @@ import { useState } from 'react';
 import { Modal } from '../../../components/Modal.jsx';
 import { Field } from '../../../components/Field.jsx';
 import { dayKey, utcToZonedInputs, zonedInputsToUtc } from '../../../utils/time.js';
-import { createAppointment, deleteAppointment, updateAppointment } from '../api/calendar.js';
-import { describeConflict } from '../../video-sessions/utils/form.js';
+import { ClientSelect } from '../../../components/ClientSelect.jsx';
+import { describeConflict } from '../../../utils/conflict.js';
+import { useCreateAppointment, useDeleteAppointment, useUpdateAppointment } from '../api/calendar.js';
 
 function initial(appointment, init, tz) {
   if (appointment) {
@@ -55,6 +56,9 @@ export function AppointmentModal({ partnerId, appointment, init, clients, timezo
   const [formError, setFormError] = useState(null);
   const [busy, setBusy] = useState(false);
   const [confirmDelete, setConfirmDelete] = useState(false);
+  const create = useCreateAppointment();
+  const update = useUpdateAppointment();
+  const remove = useDeleteAppointment();
   const set = (k, val) =>
     setV((old) => {
       const next = { ...old, [k]: val };
@@ -74,7 +78,7 @@ export function AppointmentModal({ partnerId, appointment, init, clients, timezo
     if (v.notes || appointment?.notes) body.notes = v.notes;
     setBusy(true);
     try {
-      const saved = appointment ? await updateAppointment(appointment.id, body) : await createAppointment(partnerId, body);
+      const saved = appointment ? await update.mutateAsync({ id: appointment.id, body }) : await create.mutateAsync({ partnerId, body });
       onSaved?.(saved);
       onClose();
     } catch (err) {
@@ -89,7 +93,7 @@ export function AppointmentModal({ partnerId, appointment, init, clients, timezo
   async function onDelete() {
     setBusy(true);
     try {
-      await deleteAppointment(appointment.id);
+      await remove.mutateAsync(appointment.id);
       onSaved?.(null);
       onClose();
     } catch (err) {
@@ -134,14 +138,13 @@ export function AppointmentModal({ partnerId, appointment, init, clients, timezo
         </Field>
         <Field id="ap-client" label="Client (optional)" error={errors.user_id}>
           {(p) => (
-            <select {...p} value={v.user_id} onChange={(e) => set('user_id', e.target.value)}>
-              <option value="">No client</option>
-              {clients.map((c) => (
-                <option key={c.id} value={String(c.id)}>
-                  {c.name}
-                </option>
-              ))}
-            </select>
+            <ClientSelect
+              {...p}
+              clients={clients}
+              emptyLabel="No client"
+              value={v.user_id}
+              onChange={(e) => set('user_id', e.target.value)}
+            />
           )}
         </Field>
         <fieldset className="fieldset">

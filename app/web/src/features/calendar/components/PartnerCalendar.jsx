@@ -3,7 +3,7 @@
 // sessions never shown (the API leaves them out). Clicking a session edits
 // it; selecting an empty slot offers to create a session or an appointment
 // there. Buttons above the calendar do the same for keyboard users.
-import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { memo, useCallback, useEffect, useMemo, useState } from 'react';
 import FullCalendar from '@fullcalendar/react';
 import dayGridPlugin from '@fullcalendar/react/daygrid';
 import timeGridPlugin from '@fullcalendar/react/timegrid';
@@ -12,8 +12,9 @@ import classicThemePlugin from '@fullcalendar/react/themes/classic';
 import '@fullcalendar/react/skeleton.css';
 import '@fullcalendar/react/themes/classic/theme.css';
 import '@fullcalendar/react/themes/classic/palette.css';
-import { getCalendar } from '../api/calendar.js';
+import { useCalendarEvents } from '../api/calendar.js';
 import { ErrorMessage } from '../../../components/Feedback.jsx';
+import { useLatest } from '../../../components/useLatest.js';
 import { utcToZonedInputs } from '../../../utils/time.js';
 
 export const EVENT_COLORS = { video_session: '#6d28d9', appointment: '#1d4ed8' };
@@ -62,11 +63,12 @@ const nextHint = (unit) => `Next ${unit}`;
 const viewHint = (text) => `${text} view`;
 
 export const PartnerCalendar = memo(function PartnerCalendar(props) {
-  const { partnerId, timezone, version, onNewSession, onNewAppointment } = props;
-  const handlers = useRef(props);
-  handlers.current = props;
-  const ref = useRef(null);
-  const [error, setError] = useState(null);
+  const { partnerId, timezone, onNewSession, onNewAppointment } = props;
+  const handlersRef = useLatest(props);
+  // The range FullCalendar shows; its events are one cached query per range
+  // (refetched when a write marks the calendar stale).
+  const [range, setRange] = useState(null);
+  const calendar = useCalendarEvents(partnerId, range);
   const narrow = useNarrow();
   // Open the day an hour before now (in the partner's zone), so the next
   // bookings are in view without scrolling.
@@ -75,36 +77,31 @@ export const PartnerCalendar = memo(function PartnerCalendar(props) {
     return `${String(Math.max(0, Math.min(hour - 1, 16))).padStart(2, '0')}:00:00`;
   });
 
-  useEffect(() => {
-    if (version) ref.current?.getApi().refetchEvents();
-  }, [version]);
+  const onDatesSet = useCallback((info) => {
+    setRange((old) => (old?.from === info.startStr && old?.to === info.endStr ? old : { from: info.startStr, to: info.endStr }));
+  }, []);
 
-  const fetchEvents = useCallback(
-    async (info) => {
-      try {
-        const events = await getCalendar(partnerId, info.startStr, info.endStr);
-        setError(null);
-        return events.filter((e) => e.status !== 'cancelled').map(toCalendarEvent);
-      } catch (err) {
-        setError(err);
-        return [];
-      }
+  const events = useMemo(() => (calendar.data || []).filter((e) => e.status !== 'cancelled').map(toCalendarEvent), [calendar.data]);
+
+  const onSelect = useCallback(
+    (info) => {
+      handlersRef.current.onSelectSlot?.({ start: info.startStr, end: info.endStr, allDay: info.allDay });
+      info.view.calendar.unselect();
     },
-    [partnerId],
+    [handlersRef],
   );
 
-  const onSelect = useCallback((info) => {
-    handlers.current.onSelectSlot?.({ start: info.startStr, end: info.endStr, allDay: info.allDay });
-    info.view.calendar.unselect();
-  }, []);
-
-  const onEventClick = useCallback((info) => {
-    info.jsEvent?.preventDefault?.();
-    const { kind, entityId } = info.event.extendedProps;
-    if (kind === 'video_session') handlers.current.onSessionClick?.(entityId);
-    else handlers.current.onAppointmentClick?.(entityId, info.event);
-  }, []);
-  const retry = useMemo(() => () => ref.current?.getApi().refetchEvents(), []);
+  const onEventClick = useCallback(
+    (info) => {
+      info.jsEvent?.preventDefault?.();
+      const { kind, entityId } = info.event.extendedProps;
+      if (kind === 'video_session') handlersRef.current.onSessionClick?.(entityId);
+      else handlersRef.current.onAppointmentClick?.(entityId);
+    },
+    [handlersRef],
+  );
+  const { refetch } = calendar;
+  const retry = useCallback(() => refetch(), [refetch]);
 
   return (
     <div className="calendar">
@@ -129,10 +126,9 @@ export const PartnerCalendar = memo(function PartnerCalendar(props) {
       <p className="muted calendar__zone">
         Times in {timezone}. Select an empty slot to add a session or an appointment; select a video session to edit it.
       </p>
-      <ErrorMessage error={error} onRetry={retry} />
+      <ErrorMessage error={calendar.error} onRetry={retry} />
       <div className="calendar__frame" data-testid="calendar">
         <FullCalendar
-          ref={ref}
           plugins={PLUGINS}
           initialView={narrow ? 'timeGridDay' : 'timeGridWeek'}
           headerToolbar={narrow ? TOOLBAR_NARROW : TOOLBAR_WIDE}
@@ -154,7 +150,8 @@ export const PartnerCalendar = memo(function PartnerCalendar(props) {
           eventTimeFormat={EVENT_TIME_FORMAT}
           selectable
           selectMirror
-          events={fetchEvents}
+          events={events}
+          datesSet={onDatesSet}
           select={onSelect}
           eventClick={onEventClick}
         />

@@ -2,13 +2,13 @@ import { ErrorMessage, Loading } from '../../../components/Feedback.jsx';
 import { formatDateTime } from '../../../utils/time.js';
 
 export function ClientsTab({ clients, sessions, tz, onSchedule }) {
-  if (clients.loading && !clients.data) return <Loading label="Loading clients…" />;
+  if (clients.isPending) return <Loading label="Loading clients…" />;
   const list = clients.data || [];
   const nextFor = (id) => sessions.find((s) => s.user_id === id || s.user?.id === id);
   return (
     <section aria-labelledby="clients-h">
       <h2 id="clients-h">Clients ({list.length})</h2>
-      <ErrorMessage error={clients.error} onRetry={clients.reload} />
+      <ErrorMessage error={clients.error} onRetry={clients.refetch} />
       {list.length === 0 ? (
         <p className="empty">No clients are linked to your account yet.</p>
       ) : (

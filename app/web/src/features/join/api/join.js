@@ -1,4 +1,20 @@
+import { useQuery } from '@tanstack/react-query';
 import { api } from '../../../lib/api-client.js';
+
+/** The join feature's query keys: everything under ['join']. */
+export const joinKeys = {
+  all: ['join'],
+  session: (id) => ['join', 'session', id],
+};
+
+export function getJoinSession(id) {
+  return api.get(`/video-sessions/${id}`);
+}
+
+/** The session on the join page; its status and times are read again on focus. */
+export function useJoinSession(id) {
+  return useQuery({ queryKey: joinKeys.session(id), queryFn: () => getJoinSession(id) });
+}
 
 export function verifyPassword(id, password) {
   return api.post(`/video-sessions/${id}/verify-password`, { password });

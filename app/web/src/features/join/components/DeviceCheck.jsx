@@ -137,10 +137,13 @@ export function DeviceCheck({ onContinue, busy, autoStart = true }) {
     }
   }, [state.phase]);
 
+  // The check starts once, when the page opens: asking for the camera is the
+  // outside system this effect syncs with, and its first step shows "asking".
   useEffect(() => {
+    // eslint-disable-next-line react-hooks/set-state-in-effect -- see above
     if (autoStart) check();
     return cleanup;
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- once per mount, not per render of check/cleanup
   }, []);
 
   function proceed() {

@@ -8,9 +8,9 @@
 //             Jitsi full screen.
 // Leaving returns to the dashboard (guests see a short "you left" page).
 import { Suspense, lazy, useEffect, useRef, useState } from 'react';
-import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
-import { useAuth } from '../../auth/components/AuthProvider.jsx';
-import { RequireAuth } from '../../auth/components/RequireAuth.jsx';
+import { Link, useNavigate, useParams } from 'react-router';
+import { useAuth } from '../../../lib/auth/AuthProvider.jsx';
+import { Field } from '../../../components/Field.jsx';
 import { ErrorMessage, Loading } from '../../../components/Feedback.jsx';
 import { StatusBadge } from '../../../components/StatusBadge.jsx';
 import { useNow } from '../../../components/useNow.js';
@@ -25,9 +25,9 @@ import {
   retryMinutes,
   safeTimeZone,
 } from '../../../utils/time.js';
-import { getSession } from '../../video-sessions/api/video-sessions.js';
-import { guestJoin, joinSession, verifyPassword } from '../api/join.js';
+import { guestJoin, joinSession, useJoinSession, verifyPassword } from '../api/join.js';
 import { DeviceCheck } from './DeviceCheck.jsx';
+import { PASSWORD_RE, PasswordForm, SessionPasswordField, passwordErrorText } from './PasswordForm.jsx';
 // The Jitsi SDK loads only when someone actually enters a room.
 const LazyMeetingRoom = lazy(() => import('./MeetingRoom.jsx').then((m) => ({ default: m.MeetingRoom })));
 function MeetingRoom(props) {
@@ -35,18 +35,6 @@ function MeetingRoom(props) {
     <Suspense fallback={<Loading label="Opening the video room…" />}>
       <LazyMeetingRoom {...props} />
     </Suspense>
-  );
-}
-import { PASSWORD_RE, PasswordForm, passwordErrorText } from './PasswordForm.jsx';
-
-export function JoinRoute() {
-  const [params] = useSearchParams();
-  const invite = params.get('invite');
-  if (invite) return <GuestJoin invite={invite} />;
-  return (
-    <RequireAuth>
-      <MemberJoin />
-    </RequireAuth>
   );
 }
 
@@ -117,30 +105,22 @@ function Countdown({ session, tz, now }) {
   );
 }
 
-function MemberJoin() {
+/** The join page of a logged-in partner or client. */
+export function MemberJoin() {
   const { id } = useParams();
   const { user } = useAuth();
   const navigate = useNavigate();
   const tz = safeTimeZone(user.timezone);
   const now = useNow(1000);
-  const [session, setSession] = useState(null);
-  const [loadError, setLoadError] = useState(null);
+  const { data: session, error: queryError } = useJoinSession(id);
+  // A failed refetch keeps the session already shown.
+  const loadError = session ? null : queryError;
   const [verified, setVerified] = useState(false);
   const [pwError, setPwError] = useState(null);
   const [lockedUntil, setLockedUntil] = useState(null);
   const [busy, setBusy] = useState(false);
   const [joinError, setJoinError] = useState(null);
   const [joinInfo, setJoinInfo] = useState(null);
-
-  useEffect(() => {
-    let live = true;
-    getSession(id)
-      .then((s) => live && setSession(s))
-      .catch((err) => live && setLoadError(err));
-    return () => {
-      live = false;
-    };
-  }, [id]);
 
   if (joinInfo) {
     return <MeetingRoom join={joinInfo} title={session?.title} onLeave={() => navigate('/dashboard', { replace: true })} />;
@@ -228,7 +208,8 @@ function MemberJoin() {
   );
 }
 
-function GuestJoin({ invite }) {
+/** The join page of a guest with an invite link. */
+export function GuestJoin({ invite }) {
   const { id } = useParams();
   const tz = browserTimeZone();
   const [name, setName] = useState('');
@@ -313,52 +294,15 @@ function GuestJoin({ invite }) {
               {message.kind === 'wait' && ' This page tries again every 30 seconds.'}
             </p>
           )}
-          <div className={`field ${errors.name ? 'field--invalid' : ''}`}>
-            <label htmlFor="guest-name">Your name</label>
-            <input
-              id="guest-name"
-              type="text"
-              autoComplete="name"
-              maxLength={100}
-              value={name}
-              onChange={(e) => setName(e.target.value)}
-              aria-invalid={errors.name ? true : undefined}
-              aria-describedby={errors.name ? 'guest-name-error' : 'guest-name-hint'}
-            />
-            <p className="field__hint" id="guest-name-hint">
-              Shown to the other person in the call.
-            </p>
-            {errors.name && (
-              <p className="field__error" id="guest-name-error">
-                {errors.name}
-              </p>
-            )}
-          </div>
-          <div className={`field ${errors.password ? 'field--invalid' : ''}`}>
-            <label htmlFor="session-password">Session password</label>
-            <input
-              id="session-password"
-              className="password-input"
-              type="text"
-              inputMode="numeric"
-              autoComplete="one-time-code"
-              pattern="[0-9]{6}"
-              maxLength={6}
-              placeholder="••••••"
-              value={password}
-              onChange={(e) => setPassword(e.target.value.replace(/\D/g, '').slice(0, 6))}
-              aria-invalid={errors.password ? true : undefined}
-              aria-describedby={`guest-pw-hint${errors.password ? ' session-password-error' : ''}`}
-            />
-            <p className="field__hint" id="guest-pw-hint">
-              The 6-digit code from your invitation, if you received one.
-            </p>
-            {errors.password && (
-              <p className="field__error" id="session-password-error" role="alert">
-                {errors.password}
-              </p>
-            )}
-          </div>
+          <Field id="guest-name" label="Your name" hint="Shown to the other person in the call." error={errors.name}>
+            {(p) => <input {...p} type="text" autoComplete="name" maxLength={100} value={name} onChange={(e) => setName(e.target.value)} />}
+          </Field>
+          <SessionPasswordField
+            hint="The 6-digit code from your invitation, if you received one."
+            value={password}
+            onChange={setPassword}
+            error={errors.password}
+          />
           <button type="submit" className="btn btn--primary btn--block" disabled={busy || (lockedUntil && Date.now() < lockedUntil)}>
             {busy ? 'Checking…' : 'Continue'}
           </button>

@@ -1,9 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { clientUser, makeSession, partnerUser, renderApp, routeFetch } from '../../../testing/helpers.jsx';
-
-const iso = (ms) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+import { clientUser, iso, makeSession, partnerUser, renderApp, routeFetch } from '../../../testing/helpers.jsx';
 
 // A stand-in for Jitsi's JitsiMeetExternalAPI: @jitsi/react-sdk uses
 // window.JitsiMeetExternalAPI when it is already there.

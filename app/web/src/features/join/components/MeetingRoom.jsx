@@ -6,12 +6,12 @@
 // Leave button) calls onLeave.
 import { useCallback, useEffect, useMemo, useRef } from 'react';
 import { JitsiMeeting } from '@jitsi/react-sdk';
+import { useLatest } from '../../../components/useLatest.js';
 
 export function MeetingRoom({ join, title, onLeave }) {
   const apiRef = useRef(null);
   const leftRef = useRef(false);
-  const leaveRef = useRef(onLeave);
-  leaveRef.current = onLeave;
+  const leaveRef = useLatest(onLeave);
 
   const leave = useCallback(() => {
     if (leftRef.current) return;
@@ -24,7 +24,7 @@ export function MeetingRoom({ join, title, onLeave }) {
       /* already gone */
     }
     leaveRef.current?.();
-  }, []);
+  }, [leaveRef]);
 
   useEffect(
     () => () => {

@@ -1,4 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
+import { Field } from '../../../components/Field.jsx';
+import { useNow } from '../../../components/useNow.js';
 import { retryMinutes } from '../../../utils/time.js';
 
 export const PASSWORD_RE = /^\d{6}$/;
@@ -16,6 +18,41 @@ export function passwordErrorText(err) {
 }
 
 /**
+ * The 6-digit session password field: numeric keypad on phones, one-time-code
+ * autofill, digits only; the error is announced when it appears.
+ */
+export function SessionPasswordField({
+  ref,
+  label = 'Session password',
+  hint = 'The 6-digit code from your invitation.',
+  value,
+  onChange,
+  error,
+  disabled,
+}) {
+  return (
+    <Field id="session-password" label={label} hint={hint} error={error} alertError>
+      {(p) => (
+        <input
+          {...p}
+          ref={ref}
+          className="password-input"
+          type="text"
+          inputMode="numeric"
+          autoComplete="one-time-code"
+          pattern="[0-9]{6}"
+          maxLength={6}
+          placeholder="••••••"
+          value={value}
+          onChange={(e) => onChange(e.target.value.replace(/\D/g, '').slice(0, 6))}
+          disabled={disabled}
+        />
+      )}
+    </Field>
+  );
+}
+
+/**
  * The 6-digit session password: numeric keypad on phones, one-time-code
  * autofill, and the server's answer in an alert tied to the field.
  */
@@ -23,19 +60,14 @@ export function PasswordForm({ onSubmit, error, busy, lockedUntil, label = 'Sess
   const [value, setValue] = useState('');
   const [localError, setLocalError] = useState(null);
   const inputRef = useRef(null);
-  const [, force] = useState(0);
-
-  useEffect(() => {
-    if (!lockedUntil) return undefined;
-    const id = setInterval(() => force((n) => n + 1), 1000);
-    return () => clearInterval(id);
-  }, [lockedUntil]);
+  // Ticks every second while locked, so the button comes back by itself.
+  const now = useNow(lockedUntil ? 1000 : 60000);
 
   useEffect(() => {
     if (error) inputRef.current?.focus();
   }, [error]);
 
-  const locked = lockedUntil && Date.now() < lockedUntil;
+  const locked = lockedUntil && now < lockedUntil;
   const shown = localError || error;
 
   function submit(e) {
@@ -53,36 +85,17 @@ export function PasswordForm({ onSubmit, error, busy, lockedUntil, label = 'Sess
   return (
     <form onSubmit={submit} noValidate className="password-form">
       {children}
-      <div className={`field ${shown ? 'field--invalid' : ''}`}>
-        <label htmlFor="session-password">{label}</label>
-        <input
-          ref={inputRef}
-          id="session-password"
-          className="password-input"
-          type="text"
-          inputMode="numeric"
-          autoComplete="one-time-code"
-          pattern="[0-9]{6}"
-          maxLength={6}
-          placeholder="••••••"
-          value={value}
-          onChange={(e) => {
-            setValue(e.target.value.replace(/\D/g, '').slice(0, 6));
-            setLocalError(null);
-          }}
-          aria-invalid={shown ? true : undefined}
-          aria-describedby={`session-password-hint${shown ? ' session-password-error' : ''}`}
-          disabled={busy}
-        />
-        <p className="field__hint" id="session-password-hint">
-          The 6-digit code from your invitation.
-        </p>
-        {shown && (
-          <p className="field__error" id="session-password-error" role="alert">
-            {shown}
-          </p>
-        )}
-      </div>
+      <SessionPasswordField
+        ref={inputRef}
+        label={label}
+        value={value}
+        onChange={(digits) => {
+          setValue(digits);
+          setLocalError(null);
+        }}
+        error={shown}
+        disabled={busy}
+      />
       <button type="submit" className="btn btn--primary btn--block" disabled={busy || locked}>
         {busy ? 'Checking…' : submitLabel}
       </button>

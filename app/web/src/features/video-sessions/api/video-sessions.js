@@ -1,4 +1,13 @@
+import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from '../../../lib/api-client.js';
+
+/** The video-sessions feature's query keys: everything under ['video-sessions']. */
+export const videoSessionKeys = {
+  all: ['video-sessions'],
+  partner: (partnerId) => ['video-sessions', 'partner', partnerId],
+  user: (userId) => ['video-sessions', 'user', userId],
+  detail: (id) => ['video-sessions', 'detail', id],
+};
 
 export function listPartnerSessions(partnerId, query) {
   return api.get(`/partners/${partnerId}/video-sessions`, { query });
@@ -38,4 +47,58 @@ export function deleteSession(id) {
 
 export function createInvite(id) {
   return api.post(`/video-sessions/${id}/invite`, {});
+}
+
+/** A partner's upcoming sessions (all of them) and the last 100 past ones. */
+export function usePartnerSessions(partnerId) {
+  return useQuery({
+    queryKey: videoSessionKeys.partner(partnerId),
+    queryFn: async () => {
+      const [upcoming, past] = await Promise.all([
+        listAll((q) => listPartnerSessions(partnerId, q), { when: 'upcoming' }),
+        listPartnerSessions(partnerId, { when: 'past', limit: 100 }).then((d) => d.video_sessions || []),
+      ]);
+      return { upcoming, past };
+    },
+  });
+}
+
+/** Every session of a client, past and upcoming. */
+export function useUserSessions(userId) {
+  return useQuery({
+    queryKey: videoSessionKeys.user(userId),
+    queryFn: () => listAll((q) => listUserSessions(userId, q), { when: 'all' }),
+  });
+}
+
+/** One session, always read again (the lists leave out the notes). */
+export function sessionQuery(id) {
+  return queryOptions({ queryKey: videoSessionKeys.detail(id), queryFn: () => getSession(id), staleTime: 0 });
+}
+
+// Writes: each one marks every cached list and session stale, so whatever is
+// on screen is read again.
+function useSessionMutation(mutationFn) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn,
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: videoSessionKeys.all }),
+  });
+}
+
+export function useCreateSession() {
+  return useSessionMutation((body) => createSession(body));
+}
+
+export function useUpdateSession() {
+  return useSessionMutation(({ id, body }) => updateSession(id, body));
+}
+
+export function useDeleteSession() {
+  return useSessionMutation((id) => deleteSession(id));
+}
+
+/** A new guest link revokes the old one; no cached data changes. */
+export function useCreateInvite() {
+  return useMutation({ mutationFn: (id) => createInvite(id) });
 }

@@ -8,11 +8,12 @@ import { Modal } from '../../../components/Modal.jsx';
 import { Field } from '../../../components/Field.jsx';
 import { CopyButton } from '../../../components/CopyButton.jsx';
 import { dayKey, formatDateTime, formatDuration } from '../../../utils/time.js';
-import { createSession, updateSession } from '../api/video-sessions.js';
+import { ClientSelect } from '../../../components/ClientSelect.jsx';
+import { describeConflict } from '../../../utils/conflict.js';
+import { useCreateSession, useUpdateSession } from '../api/video-sessions.js';
 import {
   NOTES_MAX,
   TITLE_MAX,
-  describeConflict,
   durationOptions,
   detailsMessage,
   initialValues,
@@ -39,6 +40,8 @@ export function VideoSessionModal({ session, initial, clients, timezone, onClose
   const [result, setResult] = useState(null); // {session, password}
   const [confirmCancel, setConfirmCancel] = useState(false);
   const formRef = useRef(null);
+  const create = useCreateSession();
+  const update = useUpdateSession();
   const alertRef = useRef(null);
 
   useEffect(() => {
@@ -75,9 +78,9 @@ export function VideoSessionModal({ session, initial, clients, timezone, onClose
       let saved;
       if (isEdit) {
         const body = toUpdateBody(values, session, timezone);
-        saved = Object.keys(body).length ? await updateSession(session.id, body) : session;
+        saved = Object.keys(body).length ? await update.mutateAsync({ id: session.id, body }) : session;
       } else {
-        saved = await createSession(toCreateBody(values, timezone));
+        saved = await create.mutateAsync(toCreateBody(values, timezone));
       }
       onSaved?.(saved);
       if (saved.password || !isEdit) {
@@ -106,7 +109,7 @@ export function VideoSessionModal({ session, initial, clients, timezone, onClose
     setBusy(true);
     setFormError(null);
     try {
-      const saved = await updateSession(session.id, { status: 'cancelled' });
+      const saved = await update.mutateAsync({ id: session.id, body: { status: 'cancelled' } });
       onSaved?.(saved);
       onClose();
     } catch (err) {
@@ -153,14 +156,14 @@ export function VideoSessionModal({ session, initial, clients, timezone, onClose
         )}
         <Field id="vs-client" label="Client" error={errors.user_id}>
           {(p) => (
-            <select {...p} value={values.user_id} onChange={(e) => set('user_id', e.target.value)} required>
-              <option value="">Choose a client…</option>
-              {clients.map((c) => (
-                <option key={c.id} value={String(c.id)}>
-                  {c.name}
-                </option>
-              ))}
-            </select>
+            <ClientSelect
+              {...p}
+              clients={clients}
+              emptyLabel="Choose a client…"
+              value={values.user_id}
+              onChange={(e) => set('user_id', e.target.value)}
+              required
+            />
           )}
         </Field>
         {clients.length === 0 && <p className="field__hint">You have no clients yet. An administrator links clients to your account.</p>}

@@ -1,8 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { VideoSessionModal } from './VideoSessionModal.jsx';
 import { validateSessionForm, toUpdateBody } from '../utils/form.js';
+import { jsonResponse, renderWithQuery } from '../../../testing/helpers.jsx';
 
 const clients = [
   { id: 9, name: 'Sam Client', email: 'sam@example.test' },
@@ -10,17 +11,12 @@ const clients = [
 ];
 const NOW = Date.parse('2026-12-01T08:00:00Z');
 
-function jsonResponse(status, body, headers = {}) {
-  return new Response(body === undefined ? null : JSON.stringify(body), {
-    status,
-    headers: { 'Content-Type': 'application/json', ...headers },
-  });
-}
-
 function renderModal(props = {}) {
   const onClose = vi.fn();
   const onSaved = vi.fn();
-  render(<VideoSessionModal clients={clients} timezone="Europe/Berlin" onClose={onClose} onSaved={onSaved} now={() => NOW} {...props} />);
+  renderWithQuery(
+    <VideoSessionModal clients={clients} timezone="Europe/Berlin" onClose={onClose} onSaved={onSaved} now={() => NOW} {...props} />,
+  );
   return { onClose, onSaved };
 }
 

@@ -2,7 +2,7 @@
 // tested directly. They mirror the server's (API.md) so most mistakes are
 // caught before a round trip; the server stays the authority.
 import { DURATIONS } from '../../../utils/sessions.js';
-import { formatDate, formatDateTime, formatDuration, formatTimeRange, utcToZonedInputs, zonedInputsToUtc } from '../../../utils/time.js';
+import { formatDateTime, formatDuration, utcToZonedInputs, zonedInputsToUtc } from '../../../utils/time.js';
 
 export const TITLE_MAX = 200;
 export const NOTES_MAX = 10000;
@@ -113,17 +113,6 @@ export function toUpdateBody(values, original, tz) {
   if (values.password_enabled && original.password_enabled && values.regenerate_password) body.regenerate_password = true;
   if ((values.notes || '') !== (original.notes || '')) body.notes = values.notes;
   return body;
-}
-
-/** Human text for a 409's details.conflicting, in the viewer's zone. */
-export function describeConflict(conflicting, tz) {
-  if (!conflicting) return 'This time overlaps another booking.';
-  const what = conflicting.kind === 'appointment' ? 'an appointment' : 'another video session';
-  const when =
-    conflicting.start && conflicting.end
-      ? ` on ${formatDate(conflicting.start, tz)}, ${formatTimeRange(conflicting.start, conflicting.end, tz)}`
-      : '';
-  return `This time overlaps ${what}${conflicting.id ? ` (#${conflicting.id})` : ''}${when}. Choose another time or a shorter duration.`;
 }
 
 /** The message a partner pastes to the client. */

@@ -1,4 +1,4 @@
-import { api } from '../../../lib/api-client.js';
+import { api } from '../api-client.js';
 
 // The server sets the HttpOnly cookie on login; the token in the answer is
 // deliberately not kept.

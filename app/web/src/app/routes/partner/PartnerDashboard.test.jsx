@@ -1,10 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { makeSession, partnerUser, renderApp, routeFetch } from '../../../testing/helpers.jsx';
+import { iso, makeSession, partnerUser, renderApp, routeFetch } from '../../../testing/helpers.jsx';
 import { dayLabel } from '../../../utils/time.js';
-
-const iso = (ms) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 function fixtures() {
   const now = Date.now();

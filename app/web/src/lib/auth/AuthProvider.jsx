@@ -1,9 +1,13 @@
 // Who is logged in. The cookie is HttpOnly, so the SPA asks GET /api/auth/me
 // at start; a 401 from any authenticated call (see lib/api-client) clears the
-// user, and the route guard sends the person to the login page.
-import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState } from 'react';
-import { onUnauthorized } from '../../../lib/api-client.js';
-import { getMe, login as apiLogin, logout as apiLogout } from '../api/auth.js';
+// user, and the route guard sends the person to the login page. Whenever the
+// person changes (login, logout, a login that ended), the query cache is
+// emptied so nothing read for one person is shown to the next.
+import { createContext, useCallback, useContext, useEffect, useMemo, useState } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
+import { onUnauthorized } from '../api-client.js';
+import { useLatest } from '../../components/useLatest.js';
+import { getMe, login as apiLogin, logout as apiLogout } from './auth-api.js';
 
 const AuthContext = createContext(null);
 
@@ -11,8 +15,8 @@ export function AuthProvider({ children, initialUser }) {
   const [user, setUser] = useState(initialUser ?? null);
   const [status, setStatus] = useState(initialUser === undefined ? 'loading' : 'ready');
   const [expired, setExpired] = useState(false);
-  const userRef = useRef(user);
-  userRef.current = user;
+  const queryClient = useQueryClient();
+  const userRef = useLatest(user);
 
   useEffect(() => {
     if (initialUser !== undefined) return undefined;
@@ -33,25 +37,31 @@ export function AuthProvider({ children, initialUser }) {
         // (expired, revoked): say so on the login page.
         if (userRef.current) setExpired(true);
         setUser(null);
+        queryClient.clear();
       }),
-    [],
+    [queryClient, userRef],
   );
 
-  const login = useCallback(async (email, password) => {
-    const u = await apiLogin(email, password);
-    setExpired(false);
-    setUser(u);
-    return u;
-  }, []);
+  const login = useCallback(
+    async (email, password) => {
+      const u = await apiLogin(email, password);
+      queryClient.clear();
+      setExpired(false);
+      setUser(u);
+      return u;
+    },
+    [queryClient],
+  );
 
   const logout = useCallback(async () => {
     try {
       await apiLogout();
     } finally {
+      queryClient.clear();
       setExpired(false);
       setUser(null);
     }
-  }, []);
+  }, [queryClient]);
 
   const value = useMemo(() => ({ user, status, expired, login, logout }), [user, status, expired, login, logout]);
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;

@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { act, render, screen } from '@testing-library/react';
 import { MemoryRouter } from 'react-router';
-import { NextSessionCard } from './ClientDashboard.jsx';
+import { NextSessionCard } from '../../../features/video-sessions/components/NextSessionCard.jsx';
 import { useNow } from '../../../components/useNow.js';
-import { clientUser, makeSession, renderApp, routeFetch } from '../../../testing/helpers.jsx';
+import { clientUser, iso, makeSession, renderApp, routeFetch } from '../../../testing/helpers.jsx';
 
 function LiveCard({ session, tz }) {
   const now = useNow(1000);
@@ -45,7 +45,6 @@ describe('client dashboard', () => {
 
   it('lists upcoming sessions in the client’s zone and past ones apart', async () => {
     const now = Date.now();
-    const iso = (ms) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
     const soon = makeSession({ id: 1, title: 'Soon', session_date: iso(now + 3 * 3600e3) });
     const later = makeSession({ id: 2, title: 'Later one', session_date: iso(now + 5 * 86400e3) });
     const old = makeSession({ id: 3, title: 'Old one', session_date: iso(now - 5 * 86400e3) });

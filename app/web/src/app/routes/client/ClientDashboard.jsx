@@ -3,59 +3,20 @@
 // the upcoming ones) and Video Sessions (the full list, upcoming and past).
 import { useMemo } from 'react';
 import { useNavigate, useParams } from 'react-router';
-import { useAuth } from '../../auth/components/AuthProvider.jsx';
+import { useAuth } from '../../../lib/auth/AuthProvider.jsx';
 import { Tabs, TabPanel } from '../../../components/Tabs.jsx';
 import { ErrorMessage, Loading } from '../../../components/Feedback.jsx';
-import { StatusBadge } from '../../../components/StatusBadge.jsx';
-import { useAsync } from '../../../lib/useAsync.js';
 import { useNow } from '../../../components/useNow.js';
-import { groupByDay, joinState, liveStatus, splitSessions } from '../../../utils/sessions.js';
-import { formatCountdown, formatDateTime, formatDuration, formatTime, safeTimeZone } from '../../../utils/time.js';
-import { listAll, listUserSessions } from '../../video-sessions/api/video-sessions.js';
-import { JoinButton, SessionList } from '../../video-sessions/components/SessionItem.jsx';
+import { groupByDay, splitSessions } from '../../../utils/sessions.js';
+import { safeTimeZone } from '../../../utils/time.js';
+import { useUserSessions } from '../../../features/video-sessions/api/video-sessions.js';
+import { SessionList } from '../../../features/video-sessions/components/SessionItem.jsx';
+import { NextSessionCard } from '../../../features/video-sessions/components/NextSessionCard.jsx';
 
 const TABS = [
   { id: 'overview', label: 'Overview' },
   { id: 'sessions', label: 'Video Sessions' },
 ];
-
-export function NextSessionCard({ session, tz, now }) {
-  const js = joinState(session, now);
-  const status = liveStatus(session, now);
-  return (
-    <article className="next-card" aria-labelledby="next-title" data-testid="next-session">
-      <p className="next-card__eyebrow">Your next session</p>
-      <h3 id="next-title" className="next-card__title">
-        {session.title}
-      </h3>
-      <p className="next-card__when">
-        {formatDateTime(session.session_date, tz)} · {formatDuration(session.duration_minutes)}
-      </p>
-      <p className="next-card__who">With {session.partner?.name || 'your therapist'}</p>
-      <div className="next-card__countdown" aria-live="off">
-        {js.msUntilStart > 0 ? (
-          <>
-            <span className="next-card__label">Starts in</span>
-            <span className="countdown" data-testid="countdown" role="timer">
-              {formatCountdown(js.msUntilStart)}
-            </span>
-          </>
-        ) : (
-          <StatusBadge status={status} />
-        )}
-      </div>
-      <div className="next-card__actions">
-        <JoinButton session={session} now={now} tz={tz} className="btn btn--primary btn--large" />
-        {!js.canJoin && js.state === 'too_early' && (
-          <p className="field__hint">
-            You can join from {formatTime(js.opensAt, tz)} ({tz}), 15 minutes before the start.
-          </p>
-        )}
-        {session.password_enabled && <p className="field__hint">Have the 6-digit password from your therapist ready.</p>}
-      </div>
-    </article>
-  );
-}
 
 export function ClientDashboard() {
   const { user } = useAuth();
@@ -65,11 +26,11 @@ export function ClientDashboard() {
   const navigate = useNavigate();
   const now = useNow(1000);
 
-  const sessions = useAsync(() => listAll((q) => listUserSessions(user.id, q), { when: 'all' }), [user.id]);
+  const sessions = useUserSessions(user.id);
   const { upcoming, past } = useMemo(() => splitSessions(sessions.data || [], now), [sessions.data, now]);
   const groups = useMemo(() => groupByDay(upcoming, tz, now), [upcoming, tz, now]);
   const [first, ...rest] = upcoming;
-  const loading = sessions.loading && !sessions.data;
+  const loading = sessions.isPending;
 
   return (
     <main className="dashboard" id="main">
@@ -83,7 +44,7 @@ export function ClientDashboard() {
       {tab === 'overview' && (
         <TabPanel idPrefix="client" id="overview">
           <h2 className="visually-hidden">Overview</h2>
-          <ErrorMessage error={sessions.error} onRetry={sessions.reload} />
+          <ErrorMessage error={sessions.error} onRetry={sessions.refetch} />
           {loading ? (
             <Loading label="Loading your sessions…" />
           ) : first ? (
@@ -103,7 +64,7 @@ export function ClientDashboard() {
       )}
       {tab === 'sessions' && (
         <TabPanel idPrefix="client" id="sessions">
-          <ErrorMessage error={sessions.error} onRetry={sessions.reload} />
+          <ErrorMessage error={sessions.error} onRetry={sessions.refetch} />
           {loading ? (
             <Loading label="Loading your sessions…" />
           ) : (

@@ -1,6 +1,6 @@
 import { Navigate, useLocation } from 'react-router';
 import { useAuth } from './AuthProvider.jsx';
-import { Loading } from '../../../components/Feedback.jsx';
+import { Loading } from '../../components/Feedback.jsx';
 
 export function RequireAuth({ children }) {
   const { user, status } = useAuth();

@@ -1,0 +1,182 @@
+// The partner's dashboard: Overview, Video Sessions, Calendar, Clients, and
+// the dialogs they open (schedule or edit a session, delete it, its guest
+// link, an appointment, "what to add in this slot"). It composes the
+// video-sessions, calendar and clients features: the data they share comes
+// from their queries, and a session written here also marks the calendar stale.
+import { useCallback, useMemo, useState } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
+import { useNavigate, useParams } from 'react-router';
+import { useAuth } from '../../../lib/auth/AuthProvider.jsx';
+import { Tabs, TabPanel } from '../../../components/Tabs.jsx';
+import { ErrorMessage } from '../../../components/Feedback.jsx';
+import { useNow } from '../../../components/useNow.js';
+import { groupByDay, todayAndNext } from '../../../utils/sessions.js';
+import { safeTimeZone, utcToZonedInputs } from '../../../utils/time.js';
+import { useClients } from '../../../features/clients/api/clients.js';
+import { ClientsTab } from '../../../features/clients/components/ClientsTab.jsx';
+import { sessionQuery, usePartnerSessions } from '../../../features/video-sessions/api/video-sessions.js';
+import { VideoSessionModal } from '../../../features/video-sessions/components/VideoSessionModal.jsx';
+import { DeleteSessionDialog } from '../../../features/video-sessions/components/DeleteSessionDialog.jsx';
+import { InviteDialog } from '../../../features/video-sessions/components/InviteDialog.jsx';
+import { appointmentQuery, calendarKeys } from '../../../features/calendar/api/calendar.js';
+import { AppointmentModal } from '../../../features/calendar/components/AppointmentModal.jsx';
+import { OverviewTab } from './OverviewTab.jsx';
+import { SessionsTab } from './SessionsTab.jsx';
+import { CalendarTab } from './CalendarTab.jsx';
+import { SlotDialog } from './SlotDialog.jsx';
+
+const TABS = [
+  { id: 'overview', label: 'Overview' },
+  { id: 'sessions', label: 'Video Sessions' },
+  { id: 'calendar', label: 'Calendar' },
+  { id: 'clients', label: 'Clients' },
+];
+
+export function PartnerDashboard() {
+  const { user } = useAuth();
+  const tz = safeTimeZone(user.timezone);
+  const { tab: tabParam } = useParams();
+  const tab = TABS.some((t) => t.id === tabParam) ? tabParam : 'overview';
+  const navigate = useNavigate();
+  const queryClient = useQueryClient();
+  const now = useNow(1000);
+  const [dialog, setDialog] = useState(null);
+  const [pastLimit, setPastLimit] = useState(20);
+  const [actionError, setActionError] = useState(null);
+
+  const clients = useClients(user.id);
+  const sessions = usePartnerSessions(user.id);
+
+  const upcoming = useMemo(() => sessions.data?.upcoming || [], [sessions.data]);
+  const past = useMemo(() => sessions.data?.past || [], [sessions.data]);
+  const { today, next } = useMemo(() => todayAndNext(upcoming, tz, now), [upcoming, tz, now]);
+  const upcomingGroups = useMemo(() => groupByDay(upcoming, tz, now), [upcoming, tz, now]);
+
+  // Video sessions appear on the calendar too.
+  const sessionsChanged = useCallback(() => queryClient.invalidateQueries({ queryKey: calendarKeys.all }), [queryClient]);
+  const close = () => setDialog(null);
+
+  async function openEdit(sessionOrId) {
+    setActionError(null);
+    try {
+      const id = typeof sessionOrId === 'object' ? sessionOrId.id : sessionOrId;
+      const fresh = await queryClient.fetchQuery(sessionQuery(id));
+      setDialog({ kind: 'session', session: fresh });
+    } catch (err) {
+      setActionError(err);
+    }
+  }
+
+  async function openAppointment(id) {
+    setActionError(null);
+    try {
+      const appointment = await queryClient.fetchQuery(appointmentQuery(id));
+      setDialog({ kind: 'appointment', appointment });
+    } catch (err) {
+      setActionError(err);
+    }
+  }
+
+  function onSelectSlot({ start, end, allDay }) {
+    const s = allDay ? { date: start.slice(0, 10), time: '09:00' } : utcToZonedInputs(start, tz);
+    const e = allDay ? { date: start.slice(0, 10), time: '10:00' } : utcToZonedInputs(end, tz);
+    const minutes = allDay ? 60 : Math.round((Date.parse(end) - Date.parse(start)) / 60000);
+    setDialog({ kind: 'slot', start: s, end: e, minutes, startIso: allDay ? null : start, endIso: allDay ? null : end });
+  }
+
+  const handlers = {
+    onEdit: openEdit,
+    onDelete: (s) => setDialog({ kind: 'delete', session: s }),
+    onInvite: (s) => {
+      setActionError(null);
+      setDialog({ kind: 'invite', session: s });
+    },
+  };
+  const clientList = clients.data || [];
+  const newSession = (initial) => setDialog({ kind: 'session', initial: initial || {} });
+  const newAppointment = (init) => setDialog({ kind: 'appointment', init: init || {} });
+
+  return (
+    <main className="dashboard" id="main">
+      <div className="dashboard__head">
+        <div>
+          <h1>Hello, {user.name}</h1>
+          <p className="muted">All times in {tz}.</p>
+        </div>
+        <button type="button" className="btn btn--primary" onClick={() => newSession()}>
+          + Schedule session
+        </button>
+      </div>
+      <Tabs label="Dashboard sections" tabs={TABS} active={tab} onChange={(id) => navigate(`/dashboard/${id}`)} idPrefix="partner" />
+      <ErrorMessage error={actionError} />
+
+      {tab === 'overview' && (
+        <OverviewTab
+          sessions={sessions}
+          today={today}
+          next={next}
+          upcoming={upcoming}
+          clients={clients}
+          tz={tz}
+          now={now}
+          handlers={handlers}
+        />
+      )}
+      {tab === 'sessions' && (
+        <SessionsTab
+          sessions={sessions}
+          upcoming={upcoming}
+          upcomingGroups={upcomingGroups}
+          past={past}
+          pastLimit={pastLimit}
+          onShowMore={() => setPastLimit((n) => n + 20)}
+          tz={tz}
+          now={now}
+          handlers={handlers}
+        />
+      )}
+      {tab === 'calendar' && (
+        <CalendarTab
+          partnerId={user.id}
+          timezone={tz}
+          onSessionClick={openEdit}
+          onAppointmentClick={openAppointment}
+          onSelectSlot={onSelectSlot}
+          onNewSession={() => newSession()}
+          onNewAppointment={() => newAppointment()}
+        />
+      )}
+      {tab === 'clients' && (
+        <TabPanel idPrefix="partner" id="clients">
+          <ClientsTab clients={clients} sessions={upcoming} tz={tz} onSchedule={(c) => newSession({ userId: c.id })} />
+        </TabPanel>
+      )}
+
+      {dialog?.kind === 'session' && (
+        <VideoSessionModal
+          session={dialog.session}
+          initial={dialog.initial}
+          clients={clientList}
+          timezone={tz}
+          onClose={close}
+          onSaved={sessionsChanged}
+        />
+      )}
+      {dialog?.kind === 'appointment' && (
+        <AppointmentModal
+          partnerId={user.id}
+          appointment={dialog.appointment}
+          init={dialog.init}
+          clients={clientList}
+          timezone={tz}
+          onClose={close}
+        />
+      )}
+      {dialog?.kind === 'delete' && <DeleteSessionDialog session={dialog.session} tz={tz} onClose={close} onDeleted={sessionsChanged} />}
+      {dialog?.kind === 'invite' && <InviteDialog session={dialog.session} onClose={close} />}
+      {dialog?.kind === 'slot' && (
+        <SlotDialog slot={dialog} tz={tz} onVideoSession={newSession} onAppointment={newAppointment} onClose={close} />
+      )}
+    </main>
+  );
+}

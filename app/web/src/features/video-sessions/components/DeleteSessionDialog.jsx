@@ -1,0 +1,33 @@
+// Asks before a session is deleted; the delete runs only on the explicit button.
+import { ConfirmDialog } from '../../../components/Modal.jsx';
+import { formatDateTime } from '../../../utils/time.js';
+import { useDeleteSession } from '../api/video-sessions.js';
+
+export function DeleteSessionDialog({ session, tz, onClose, onDeleted }) {
+  const remove = useDeleteSession();
+  async function confirm() {
+    try {
+      await remove.mutateAsync(session.id);
+    } catch {
+      return; // the dialog stays open with the mutation's error
+    }
+    onDeleted?.();
+    onClose();
+  }
+  return (
+    <ConfirmDialog
+      title="Delete this session?"
+      confirmLabel="Delete session"
+      danger
+      busy={remove.isPending}
+      error={remove.error?.message}
+      onConfirm={confirm}
+      onCancel={onClose}
+    >
+      <p>
+        <strong>{session.title}</strong> with {session.user?.name} on {formatDateTime(session.session_date, tz)} will be removed. Its link
+        and password stop working. This cannot be undone.
+      </p>
+    </ConfirmDialog>
+  );
+}
