@@ -1,4 +1,4 @@
-import { keepPreviousData, queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { queryOptions, useMutation, useQueryClient } from '@tanstack/react-query';
 import { api } from '../../../lib/api-client.js';
 
 /** The calendar feature's query keys: everything under ['calendar']. */
@@ -29,13 +29,11 @@ export function deleteAppointment(id) {
   return api.del(`/appointments/${id}`);
 }
 
-/** The events between `from` and `to`; the last range stays on screen while the next loads. */
-export function useCalendarEvents(partnerId, range) {
-  return useQuery({
-    queryKey: calendarKeys.range(partnerId, range?.from, range?.to),
-    queryFn: ({ signal }) => getCalendar(partnerId, range.from, range.to, signal),
-    enabled: Boolean(range),
-    placeholderData: keepPreviousData,
+/** The events between `from` and `to` (FullCalendar's visible range). */
+export function calendarRangeQuery(partnerId, from, to) {
+  return queryOptions({
+    queryKey: calendarKeys.range(partnerId, from, to),
+    queryFn: ({ signal }) => getCalendar(partnerId, from, to, signal),
   });
 }
 

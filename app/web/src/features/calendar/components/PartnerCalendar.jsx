@@ -3,7 +3,8 @@
 // sessions never shown (the API leaves them out). Clicking a session edits
 // it; selecting an empty slot offers to create a session or an appointment
 // there. Buttons above the calendar do the same for keyboard users.
-import { memo, useCallback, useEffect, useMemo, useState } from 'react';
+import { memo, useCallback, useEffect, useRef, useState } from 'react';
+import { matchQuery, useQueryClient } from '@tanstack/react-query';
 import FullCalendar from '@fullcalendar/react';
 import dayGridPlugin from '@fullcalendar/react/daygrid';
 import timeGridPlugin from '@fullcalendar/react/timegrid';
@@ -12,7 +13,7 @@ import classicThemePlugin from '@fullcalendar/react/themes/classic';
 import '@fullcalendar/react/skeleton.css';
 import '@fullcalendar/react/themes/classic/theme.css';
 import '@fullcalendar/react/themes/classic/palette.css';
-import { useCalendarEvents } from '../api/calendar.js';
+import { calendarKeys, calendarRangeQuery } from '../api/calendar.js';
 import { ErrorMessage } from '../../../components/Feedback.jsx';
 import { useLatest } from '../../../components/useLatest.js';
 import { utcToZonedInputs } from '../../../utils/time.js';
@@ -65,10 +66,9 @@ const viewHint = (text) => `${text} view`;
 export const PartnerCalendar = memo(function PartnerCalendar(props) {
   const { partnerId, timezone, onNewSession, onNewAppointment } = props;
   const handlersRef = useLatest(props);
-  // The range FullCalendar shows; its events are one cached query per range
-  // (refetched when a write marks the calendar stale).
-  const [range, setRange] = useState(null);
-  const calendar = useCalendarEvents(partnerId, range);
+  const ref = useRef(null);
+  const queryClient = useQueryClient();
+  const [error, setError] = useState(null);
   const narrow = useNarrow();
   // Open the day an hour before now (in the partner's zone), so the next
   // bookings are in view without scrolling.
@@ -77,11 +77,36 @@ export const PartnerCalendar = memo(function PartnerCalendar(props) {
     return `${String(Math.max(0, Math.min(hour - 1, 16))).padStart(2, '0')}:00:00`;
   });
 
-  const onDatesSet = useCallback((info) => {
-    setRange((old) => (old?.from === info.startStr && old?.to === info.endStr ? old : { from: info.startStr, to: info.endStr }));
-  }, []);
+  // FullCalendar asks for the events of the range it shows; each range is one
+  // cached query (calendarRangeQuery), read again once it is stale.
+  const fetchEvents = useCallback(
+    async (info) => {
+      try {
+        const events = await queryClient.fetchQuery(calendarRangeQuery(partnerId, info.startStr, info.endStr));
+        setError(null);
+        return events.filter((e) => e.status !== 'cancelled').map(toCalendarEvent);
+      } catch (err) {
+        setError(err);
+        return [];
+      }
+    },
+    [partnerId, queryClient],
+  );
 
-  const events = useMemo(() => (calendar.data || []).filter((e) => e.status !== 'cancelled').map(toCalendarEvent), [calendar.data]);
+  // A write that marks the calendar stale (calendarKeys.all) redraws the
+  // range in view: one refetch however many cached ranges it marked.
+  useEffect(() => {
+    let queued = false;
+    return queryClient.getQueryCache().subscribe((event) => {
+      if (event.type !== 'updated' || event.action.type !== 'invalidate') return;
+      if (!matchQuery({ queryKey: calendarKeys.all }, event.query) || queued) return;
+      queued = true;
+      queueMicrotask(() => {
+        queued = false;
+        ref.current?.getApi().refetchEvents();
+      });
+    });
+  }, [queryClient]);
 
   const onSelect = useCallback(
     (info) => {
@@ -100,8 +125,7 @@ export const PartnerCalendar = memo(function PartnerCalendar(props) {
     },
     [handlersRef],
   );
-  const { refetch } = calendar;
-  const retry = useCallback(() => refetch(), [refetch]);
+  const retry = useCallback(() => ref.current?.getApi().refetchEvents(), []);
 
   return (
     <div className="calendar">
@@ -126,9 +150,10 @@ export const PartnerCalendar = memo(function PartnerCalendar(props) {
       <p className="muted calendar__zone">
         Times in {timezone}. Select an empty slot to add a session or an appointment; select a video session to edit it.
       </p>
-      <ErrorMessage error={calendar.error} onRetry={retry} />
+      <ErrorMessage error={error} onRetry={retry} />
       <div className="calendar__frame" data-testid="calendar">
         <FullCalendar
+          ref={ref}
           plugins={PLUGINS}
           initialView={narrow ? 'timeGridDay' : 'timeGridWeek'}
           headerToolbar={narrow ? TOOLBAR_NARROW : TOOLBAR_WIDE}
@@ -150,8 +175,7 @@ export const PartnerCalendar = memo(function PartnerCalendar(props) {
           eventTimeFormat={EVENT_TIME_FORMAT}
           selectable
           selectMirror
-          events={events}
-          datesSet={onDatesSet}
+          events={fetchEvents}
           select={onSelect}
           eventClick={onEventClick}
         />
