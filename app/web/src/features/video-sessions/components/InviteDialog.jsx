@@ -4,6 +4,7 @@ import { useEffect } from 'react';
 import { Modal } from '../../../components/Modal.jsx';
 import { CopyButton } from '../../../components/CopyButton.jsx';
 import { Loading } from '../../../components/Feedback.jsx';
+import { Field } from '../../../components/Field.jsx';
 import { useCreateInvite } from '../api/video-sessions.js';
 
 export function InviteDialog({ session, onClose }) {
@@ -33,13 +34,14 @@ export function InviteDialog({ session, onClose }) {
       )}
       {!url && !invite.error && <Loading label="Creating link…" />}
       {url && (
-        <div className="field">
-          <label htmlFor="invite-url">Invite link</label>
-          <div className="copy-row">
-            <input id="invite-url" type="text" readOnly value={url} onFocus={(e) => e.target.select()} />
-            <CopyButton text={url} label="Copy link" copiedLabel="Invite link copied" />
-          </div>
-        </div>
+        <Field id="invite-url" label="Invite link">
+          {(p) => (
+            <div className="copy-row">
+              <input {...p} type="text" readOnly value={url} onFocus={(e) => e.target.select()} />
+              <CopyButton text={url} label="Copy link" copiedLabel="Invite link copied" />
+            </div>
+          )}
+        </Field>
       )}
     </Modal>
   );

@@ -215,30 +215,28 @@ export function VideoSessionModal({ session, initial, clients, timezone, onClose
             </select>
           )}
         </Field>
-        <div className={`field field--check ${errors.password_enabled ? 'field--invalid' : ''}`}>
-          <input
-            id="vs-password"
-            type="checkbox"
-            checked={values.password_enabled}
-            onChange={(e) => set('password_enabled', e.target.checked)}
-            aria-describedby="vs-password-hint"
-          />
-          <label htmlFor="vs-password">Password protection</label>
-          <p className="field__hint" id="vs-password-hint">
-            The client enters a 6-digit password before joining. It is shown once, after saving.
-          </p>
-          {errors.password_enabled && <p className="field__error">{errors.password_enabled}</p>}
-        </div>
+        <Field
+          id="vs-password"
+          label="Password protection"
+          check
+          hint="The client enters a 6-digit password before joining. It is shown once, after saving."
+          error={errors.password_enabled}
+        >
+          {(p) => (
+            <input {...p} type="checkbox" checked={values.password_enabled} onChange={(e) => set('password_enabled', e.target.checked)} />
+          )}
+        </Field>
         {isEdit && session.password_enabled && values.password_enabled && (
-          <div className="field field--check">
-            <input
-              id="vs-regenerate"
-              type="checkbox"
-              checked={values.regenerate_password}
-              onChange={(e) => set('regenerate_password', e.target.checked)}
-            />
-            <label htmlFor="vs-regenerate">Make a new password (the old one stops working)</label>
-          </div>
+          <Field id="vs-regenerate" label="Make a new password (the old one stops working)" check>
+            {(p) => (
+              <input
+                {...p}
+                type="checkbox"
+                checked={values.regenerate_password}
+                onChange={(e) => set('regenerate_password', e.target.checked)}
+              />
+            )}
+          </Field>
         )}
         <Field
           id="vs-notes"
@@ -270,29 +268,26 @@ function CreatedView({ result, timezone, isEdit, onClose }) {
         <strong>{session.title}</strong> with {session.user?.name || 'your client'} on {formatDateTime(session.session_date, timezone)},{' '}
         {formatDuration(session.duration_minutes)}.
       </p>
-      <div className="field">
-        <label htmlFor="created-link">Join link</label>
-        <div className="copy-row">
-          <input id="created-link" type="text" readOnly value={session.meeting_url || ''} onFocus={(e) => e.target.select()} />
-          <CopyButton text={session.meeting_url} label="Copy link" copiedLabel="Link copied" />
-        </div>
-      </div>
-      {password ? (
-        <div className="field">
-          <label htmlFor="created-password">Password</label>
+      <Field id="created-link" label="Join link">
+        {(p) => (
           <div className="copy-row">
-            <input
-              id="created-password"
-              className="password-display"
-              type="text"
-              readOnly
-              value={password}
-              onFocus={(e) => e.target.select()}
-            />
-            <CopyButton text={password} label="Copy password" copiedLabel="Password copied" />
+            <input {...p} type="text" readOnly value={session.meeting_url || ''} onFocus={(e) => e.target.select()} />
+            <CopyButton text={session.meeting_url} label="Copy link" copiedLabel="Link copied" />
           </div>
-          <p className="notice notice--warn">This password is shown only now. Copy it and send it to your client.</p>
-        </div>
+        )}
+      </Field>
+      {password ? (
+        <Field id="created-password" label="Password">
+          {(p) => (
+            <>
+              <div className="copy-row">
+                <input {...p} className="password-display" type="text" readOnly value={password} onFocus={(e) => e.target.select()} />
+                <CopyButton text={password} label="Copy password" copiedLabel="Password copied" />
+              </div>
+              <p className="notice notice--warn">This password is shown only now. Copy it and send it to your client.</p>
+            </>
+          )}
+        </Field>
       ) : (
         !isEdit && <p className="muted">No password: anyone with the link who is logged in as the client can join.</p>
       )}
