@@ -16,6 +16,9 @@ describe('calendar: select a slot', { skip }, () => {
 
   async function dragSlot(page, weekday, from, to) {
     const cal = page.locator('[data-testid="calendar"]');
+    // The day grid opens scrolled to an hour before now (720 px tall), so
+    // after about 11:00 in the partner's zone the 10:00 row is above the view.
+    await cal.getByText(from, { exact: true }).first().scrollIntoViewIfNeeded();
     const head = await cal.getByText(new RegExp(`^${weekday} \\d+$`)).first().boundingBox();
     const a = await cal.getByText(from, { exact: true }).first().boundingBox();
     const b = await cal.getByText(to, { exact: true }).first().boundingBox();
