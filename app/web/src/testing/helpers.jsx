@@ -44,9 +44,13 @@ export function LocationProbe() {
 /** An RFC 3339 UTC time without milliseconds, as the API writes them. */
 export const iso = (ms) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
-/** Renders `ui` with a query client of its own (the app's settings), so tests share no cache. */
+/**
+ * Renders `ui` with a query client of its own (the app's settings), so tests
+ * share no cache; the client is returned with Testing Library's result.
+ */
 export function renderWithQuery(ui) {
-  return render(<QueryClientProvider client={createQueryClient()}>{ui}</QueryClientProvider>);
+  const queryClient = createQueryClient();
+  return { queryClient, ...render(<QueryClientProvider client={queryClient}>{ui}</QueryClientProvider>) };
 }
 
 export function renderApp(path, user) {
