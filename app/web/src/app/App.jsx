@@ -5,6 +5,7 @@ import { LoginPage } from '../features/auth/components/LoginPage.jsx';
 import { JoinRoute } from '../features/join/components/JoinPage.jsx';
 import { DashboardRoute } from './routes/Dashboard.jsx';
 import { NotFoundRoute } from './routes/NotFound.jsx';
+import { basePath } from '../lib/base-path.js';
 
 export function AppRoutes() {
   return (
@@ -28,7 +29,7 @@ export function AppRoutes() {
 export function App() {
   return (
     <AuthProvider>
-      <BrowserRouter>
+      <BrowserRouter basename={basePath() || '/'}>
         <AppRoutes />
       </BrowserRouter>
     </AuthProvider>
