@@ -3,7 +3,10 @@
  *
  * Each reader either stores a value in the config or writes one sentence
  * naming the variable and returns false; vs_config_load() stops at the
- * first failure so the operator sees exactly one clear line.
+ * first failure so the operator sees exactly one clear line, while
+ * vs_config_check() (vsession-api --check-config) goes on and lists every
+ * problem. vs_config_read_env_file() reads /etc/vsession/vsession.env the
+ * way systemd's EnvironmentFile= does, for runs without the unit.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -226,78 +229,125 @@ static bool load_jitsi(struct vs_config *cfg, char *zErr, size_t nErr)
 	return true;
 }
 
-enum vs_err vs_config_load(struct vs_config *cfg, int use, char *zErr, size_t nErr)
+/*
+ * Where problems go. vs_config_load() keeps the first one and stops;
+ * vs_config_check() keeps going and collects one line per problem, so an
+ * admin sees everything wrong with a file at once.
+ */
+struct problems {
+	char   *zOut;
+	size_t  nOut;
+	size_t  iAt;
+	int     n;
+	bool    bAll;
+};
+
+/* Records zMsg; true when loading should go on to the next setting. */
+static bool problem(struct problems *pr, const char *zMsg)
+{
+	pr->n++;
+	if (!pr->bAll) {
+		snprintf(pr->zOut, pr->nOut, "%s", zMsg);
+		return false;
+	}
+	if (pr->iAt < pr->nOut) {
+		int w = snprintf(pr->zOut + pr->iAt, pr->nOut - pr->iAt, "%s\n", zMsg);
+		if (w > 0)
+			pr->iAt += (size_t)w;
+		if (pr->iAt >= pr->nOut)
+			pr->iAt = pr->nOut;
+	}
+	return true;
+}
+
+static enum vs_err load(struct vs_config *cfg, int use, struct problems *pr)
 {
 	const char *z;
 	long v;
 	size_t n;
 	char *zSecret;
+	char zE[512];
 	long nCpu = sysconf(_SC_NPROCESSORS_ONLN);
 
 	memset(cfg, 0, sizeof(*cfg));
-	zErr[0] = '\0';
+	pr->zOut[0] = '\0';
 	if ((z = env("VSESSION_DATABASE_URL")) == NULL) {
-		snprintf(zErr, nErr, "VSESSION_DATABASE_URL is not set (a libpq connection string or postgresql:// URI)");
-		goto fail;
-	}
-	cfg->zDatabaseUrl = strdup(z);
+		if (!problem(pr, "VSESSION_DATABASE_URL is not set (a libpq connection string or postgresql:// URI)"))
+			goto fail;
+	} else
+		cfg->zDatabaseUrl = strdup(z);
 	z = env("VSESSION_PUBLIC_URL");
 	if (z == NULL)
 		z = "https://localhost:8443";
 	if (strncmp(z, "https://", 8) != 0 && strncmp(z, "http://", 7) != 0) {
-		snprintf(zErr, nErr, "VSESSION_PUBLIC_URL must start with https:// (or http:// behind a TLS proxy) (got \"%s\")", z);
-		goto fail;
+		snprintf(zE, sizeof(zE), "VSESSION_PUBLIC_URL must start with https:// (or http:// behind a TLS proxy) (got \"%s\")", z);
+		if (!problem(pr, zE))
+			goto fail;
+		z = "https://localhost:8443";
 	}
 	cfg->zPublicUrl = strdup(z);
 	n = strlen(cfg->zPublicUrl);
 	while (n > 0 && cfg->zPublicUrl[n - 1] == '/')
 		cfg->zPublicUrl[--n] = '\0';
-	if (!boolean("VSESSION_DB_PREPARE", true, &cfg->bPrepare, zErr, nErr))
+	z = strchr(cfg->zPublicUrl + (cfg->zPublicUrl[4] == 's' ? 8 : 7), '/');
+	cfg->zBasePath = strdup(z != NULL ? z : "");
+	if (z != NULL && (strlen(z) > 100 ||
+	    strspn(z, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_/") != strlen(z))) {
+		snprintf(zE, sizeof(zE), "VSESSION_PUBLIC_URL: its path may have only letters, digits, '-', '_' and '/', "
+			 "at most 100 of them (got \"%s\")", z);
+		if (!problem(pr, zE))
+			goto fail;
+	}
+	if (!boolean("VSESSION_DB_PREPARE", true, &cfg->bPrepare, zE, sizeof(zE)) && !problem(pr, zE))
 		goto fail;
 	if (use == VS_CONFIG_CTL)
-		return VS_OK;
+		goto out;
 
 	cfg->zListen = dup_or_null(env("VSESSION_LISTEN"));
 	if (cfg->zListen != NULL && strncmp(cfg->zListen, "unix:", 5) != 0 &&
 	    strrchr(cfg->zListen, ':') == NULL) {
-		snprintf(zErr, nErr, "VSESSION_LISTEN must be unix:/path or host:port (got \"%s\")", cfg->zListen);
-		goto fail;
+		snprintf(zE, sizeof(zE), "VSESSION_LISTEN must be unix:/path or host:port (got \"%s\")", cfg->zListen);
+		if (!problem(pr, zE))
+			goto fail;
 	}
 	cfg->zSocketMode = strdup(env("VSESSION_SOCKET_MODE") ? env("VSESSION_SOCKET_MODE") : "0660");
 	if (strspn(cfg->zSocketMode, "01234567") != strlen(cfg->zSocketMode) || strlen(cfg->zSocketMode) > 4) {
-		snprintf(zErr, nErr, "VSESSION_SOCKET_MODE must be an octal mode such as 0660");
-		goto fail;
+		if (!problem(pr, "VSESSION_SOCKET_MODE must be an octal mode such as 0660"))
+			goto fail;
 	}
 	cfg->zSocketGroup = dup_or_null(env("VSESSION_SOCKET_GROUP"));
 	cfg->zAllowedAddrs = dup_or_null(env("FCGI_WEB_SERVER_ADDRS"));
 	if (nCpu < 1)
 		nCpu = 1;
-	if (!integer("VSESSION_WORKERS", 4 * nCpu, 1, 512, &v, zErr, nErr))
+	if (!integer("VSESSION_WORKERS", 4 * nCpu, 1, 512, &v, zE, sizeof(zE)) && !problem(pr, zE))
 		goto fail;
 	cfg->nWorkers = (int)v;
-	if (!integer("VSESSION_MAX_REQUESTS", 0, 0, 100000000, &v, zErr, nErr))
+	if (!integer("VSESSION_MAX_REQUESTS", 0, 0, 100000000, &v, zE, sizeof(zE)) && !problem(pr, zE))
 		goto fail;
 	cfg->nMaxRequests = (int)v;
-	if (!integer("VSESSION_REQUEST_TIMEOUT", 30, 1, 3600, &v, zErr, nErr))
+	if (!integer("VSESSION_REQUEST_TIMEOUT", 30, 1, 3600, &v, zE, sizeof(zE)) && !problem(pr, zE))
 		goto fail;
 	cfg->iRequestTimeoutSec = (int)v;
-	if (!integer("VSESSION_SHUTDOWN_TIMEOUT", 10, 1, 3600, &v, zErr, nErr))
+	if (!integer("VSESSION_SHUTDOWN_TIMEOUT", 10, 1, 3600, &v, zE, sizeof(zE)) && !problem(pr, zE))
 		goto fail;
 	cfg->iShutdownTimeoutSec = (int)v;
-	if (!integer("VSESSION_TOKEN_TTL", 12 * 3600, 300, 30 * 86400, &v, zErr, nErr))
+	if (!integer("VSESSION_TOKEN_TTL", 12 * 3600, 300, 30 * 86400, &v, zE, sizeof(zE)) && !problem(pr, zE))
 		goto fail;
 	cfg->iTokenTtlSec = v;
-	if (!secret("VSESSION_JWT_SECRET", true, &zSecret, &n, zErr, nErr))
-		goto fail;
-	if (zSecret == NULL) {
-		snprintf(zErr, nErr, "VSESSION_JWT_SECRET (or VSESSION_JWT_SECRET_FILE) is not set");
-		goto fail;
-	}
-	cfg->pJwtSecret = (unsigned char *)zSecret;
-	cfg->nJwtSecret = n;
-	if (n < VS_TOKEN_MIN_SECRET) {
-		snprintf(zErr, nErr, "VSESSION_JWT_SECRET must be at least %d bytes (got %zu)", VS_TOKEN_MIN_SECRET, n);
-		goto fail;
+	if (!secret("VSESSION_JWT_SECRET", true, &zSecret, &n, zE, sizeof(zE))) {
+		if (!problem(pr, zE))
+			goto fail;
+	} else if (zSecret == NULL) {
+		if (!problem(pr, "VSESSION_JWT_SECRET (or VSESSION_JWT_SECRET_FILE) is not set"))
+			goto fail;
+	} else {
+		cfg->pJwtSecret = (unsigned char *)zSecret;
+		cfg->nJwtSecret = n;
+		if (n < VS_TOKEN_MIN_SECRET) {
+			snprintf(zE, sizeof(zE), "VSESSION_JWT_SECRET must be at least %d bytes (got %zu)", VS_TOKEN_MIN_SECRET, n);
+			if (!problem(pr, zE))
+				goto fail;
+		}
 	}
 	cfg->token.pSecret = cfg->pJwtSecret;
 	cfg->token.nSecret = cfg->nJwtSecret;
@@ -305,11 +355,122 @@ enum vs_err vs_config_load(struct vs_config *cfg, int use, char *zErr, size_t nE
 	cfg->token.zAudience = "vsession-api";
 	cfg->token.iTtlSec = cfg->iTokenTtlSec;
 	cfg->token.iSkewSec = 60;
-	if (!load_jitsi(cfg, zErr, nErr))
+	if (!load_jitsi(cfg, zE, sizeof(zE)) && !problem(pr, zE))
 		goto fail;
-	return VS_OK;
+out:
+	if (pr->n == 0)
+		return VS_OK;
 fail:
 	vs_config_free(cfg);
+	return VS_ERR_INVALID;
+}
+
+enum vs_err vs_config_load(struct vs_config *cfg, int use, char *zErr, size_t nErr)
+{
+	struct problems pr = { zErr, nErr, 0, 0, false };
+
+	return load(cfg, use, &pr);
+}
+
+int vs_config_check(int use, char *zOut, size_t nOut)
+{
+	struct problems pr = { zOut, nOut, 0, 0, true };
+	struct vs_config cfg;
+
+	if (load(&cfg, use, &pr) == VS_OK)
+		vs_config_free(&cfg);
+	return pr.n;
+}
+
+/*
+ * A value of an environment file, as systemd's EnvironmentFile= and a shell
+ * read it: "double quoted" (with \" \\ \$ \` escapes), 'single quoted', or
+ * bare (trailing blanks dropped). False for an unterminated quote or text
+ * after the closing one.
+ */
+static bool env_value(const char *z, char *zOut, size_t nOut)
+{
+	size_t o = 0;
+	char q = 0;
+
+	if (*z == '"' || *z == '\'')
+		q = *z++;
+	for (; *z != '\0'; z++) {
+		if (q && *z == q)
+			break;
+		if (q == '"' && *z == '\\' && z[1] != '\0' && strchr("\"\\$`", z[1]) != NULL)
+			z++;
+		if (o + 1 >= nOut)
+			return false;
+		zOut[o++] = *z;
+	}
+	if (q) {
+		if (*z != q)
+			return false;
+		z++;
+		while (*z == ' ' || *z == '\t')
+			z++;
+		if (*z != '\0' && *z != '#')
+			return false;
+	} else {
+		while (o > 0 && (zOut[o - 1] == ' ' || zOut[o - 1] == '\t'))
+			o--;
+	}
+	zOut[o] = '\0';
+	return true;
+}
+
+enum vs_err vs_config_read_env_file(const char *zPath, char *zErr, size_t nErr)
+{
+	FILE *f = fopen(zPath, "r");
+	char zLine[8192], zVal[8192];
+	int iLine = 0;
+
+	if (f == NULL) {
+		snprintf(zErr, nErr, "cannot read %s: %s", zPath, strerror(errno));
+		return VS_ERR_INVALID;
+	}
+	while (fgets(zLine, sizeof(zLine), f) != NULL) {
+		char *z = zLine, *zEq;
+		size_t nKey;
+
+		iLine++;
+		while (*z == ' ' || *z == '\t')
+			z++;
+		if (*z == '#' || *z == ';' || *z == '\n' || *z == '\r' || *z == '\0')
+			continue;
+		if (strchr(zLine, '\n') == NULL && !feof(f)) {
+			snprintf(zErr, nErr, "%s:%d: the line is too long", zPath, iLine);
+			goto fail;
+		}
+		zEq = strchr(z, '=');
+		nKey = zEq ? (size_t)(zEq - z) : 0;
+		while (nKey > 0 && (z[nKey - 1] == ' ' || z[nKey - 1] == '\t'))
+			nKey--;
+		if (zEq == NULL || nKey == 0 || strspn(z, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_") != nKey ||
+		    (z[0] >= '0' && z[0] <= '9')) {
+			snprintf(zErr, nErr, "%s:%d: expected NAME=value", zPath, iLine);
+			goto fail;
+		}
+		z[nKey] = '\0';
+		zEq++;
+		while (*zEq == ' ' || *zEq == '\t')
+			zEq++;
+		zEq[strcspn(zEq, "\r\n")] = '\0';
+		if (!env_value(zEq, zVal, sizeof(zVal))) {
+			snprintf(zErr, nErr, "%s:%d: %s has an unterminated or malformed quoted value", zPath, iLine, z);
+			goto fail;
+		}
+		/* What the caller's environment already says wins over the file. */
+		if (setenv(z, zVal, 0) != 0) {
+			snprintf(zErr, nErr, "%s:%d: cannot set %s", zPath, iLine, z);
+			goto fail;
+		}
+	}
+	fclose(f);
+	return VS_OK;
+fail:
+	fclose(f);
 	return VS_ERR_INVALID;
 }
 
@@ -330,6 +491,7 @@ void vs_config_free(struct vs_config *cfg)
 	free(cfg->zSocketGroup);
 	free(cfg->zAllowedAddrs);
 	free(cfg->zPublicUrl);
+	free(cfg->zBasePath);
 	free_secret(cfg->pJwtSecret, cfg->nJwtSecret);
 	free_secret(cfg->pJitsiSecret, cfg->nJitsiSecret);
 	free_secret(cfg->zJaasPem, cfg->nJaasPem);

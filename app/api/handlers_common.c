@@ -124,8 +124,8 @@ void vs_h_login(struct vs_ctx *ctx)
 		vs_http_error_from(ctx->res, VS_ERR_INTERNAL);
 		return;
 	}
-	snprintf(zCookie, sizeof(zCookie), "vs_session=%s; Path=/api; Max-Age=%lld; HttpOnly; Secure; SameSite=Strict",
-		 zToken, (long long)ctx->cfg->iTokenTtlSec);
+	snprintf(zCookie, sizeof(zCookie), "vs_session=%s; Path=%s/api; Max-Age=%lld; HttpOnly; Secure; SameSite=Strict",
+		 zToken, ctx->cfg->zBasePath, (long long)ctx->cfg->iTokenTtlSec);
 	vs_http_header(ctx->res, "Set-Cookie", zCookie);
 	vs_buf_puts(&ctx->res->body, "{");
 	vs_json_key(&ctx->res->body, "token", true);
@@ -142,6 +142,7 @@ void vs_h_login(struct vs_ctx *ctx)
 void vs_h_logout(struct vs_ctx *ctx)
 {
 	struct vs_origin o = vs_h_origin(ctx);
+	char zCookie[400];
 	enum vs_err rc;
 
 	if (ctx->req->pJson != NULL && !vs_h_form(ctx, NULL, 0, NULL))
@@ -152,7 +153,9 @@ void vs_h_logout(struct vs_ctx *ctx)
 		vs_http_error_from(ctx->res, rc);
 		return;
 	}
-	vs_http_header(ctx->res, "Set-Cookie", "vs_session=; Path=/api; Max-Age=0; HttpOnly; Secure; SameSite=Strict");
+	snprintf(zCookie, sizeof(zCookie), "vs_session=; Path=%s/api; Max-Age=0; HttpOnly; Secure; SameSite=Strict",
+		 ctx->cfg->zBasePath);
+	vs_http_header(ctx->res, "Set-Cookie", zCookie);
 	ctx->res->iStatus = 204;
 }
 

@@ -39,6 +39,71 @@
 
 #define VS_SLOTS_MAX 1024
 
+/* Compiled-in defaults (CMakeLists.txt); the fallbacks are for a build without them. */
+#ifndef VSESSION_VERSION
+#define VSESSION_VERSION "unknown"
+#endif
+#ifndef VSESSION_CONFIG_FILE
+#define VSESSION_CONFIG_FILE "/etc/vsession/vsession.env"
+#endif
+#ifndef VSESSION_JWT_SECRET_DEFAULT
+#define VSESSION_JWT_SECRET_DEFAULT "/etc/vsession/jwt-secret"
+#endif
+
+static const char zApiUsage[] =
+	"usage: vsession-api [--config FILE] [--check-config] | --version | --help\n"
+	"\n"
+	"The vsession FastCGI server. Configured by environment variables (see the README:\n"
+	"VSESSION_DATABASE_URL, VSESSION_LISTEN, VSESSION_WORKERS, ...).\n"
+	"\n"
+	"  --config FILE    read FILE (NAME=value lines, as systemd's EnvironmentFile=) first;\n"
+	"                   the environment wins over it. Without VSESSION_JWT_SECRET(_FILE),\n"
+	"                   " VSESSION_JWT_SECRET_DEFAULT " is the secret, as under the systemd unit\n"
+	"  --check-config   validate the configuration (" VSESSION_CONFIG_FILE " unless\n"
+	"                   --config or VSESSION_CONFIG_FILE names another) and exit: 0, or\n"
+	"                   one line per problem and 1\n"
+	"  --version        print the version\n";
+
+/*
+ * Reads the environment file zPath as the unit's EnvironmentFile= would and
+ * points VSESSION_JWT_SECRET_FILE at the file the unit loads as a credential
+ * when nothing names a secret. 0, or 1 with a line on stderr.
+ */
+static int read_config_file(const char *zPath)
+{
+	char zErr[600];
+	const char *z, *zFile;
+
+	if (vs_config_read_env_file(zPath, zErr, sizeof(zErr)) != VS_OK) {
+		fprintf(stderr, "vsession-api: %s\n", zErr);
+		return 1;
+	}
+	z = getenv("VSESSION_JWT_SECRET");
+	zFile = getenv("VSESSION_JWT_SECRET_FILE");
+	if ((z == NULL || z[0] == '\0') && (zFile == NULL || zFile[0] == '\0') &&
+	    access(VSESSION_JWT_SECRET_DEFAULT, F_OK) == 0)
+		setenv("VSESSION_JWT_SECRET_FILE", VSESSION_JWT_SECRET_DEFAULT, 1);
+	return 0;
+}
+
+/* --check-config: every problem on its own line; the exit status. */
+static int check_config(void)
+{
+	char zOut[4096];
+	int n = vs_config_check(VS_CONFIG_API, zOut, sizeof(zOut));
+
+	if (n == 0) {
+		printf("vsession-api: the configuration is valid\n");
+		return 0;
+	}
+	for (char *z = zOut, *zEnd; *z != '\0'; z = zEnd + 1) {
+		if ((zEnd = strchr(z, '\n')) == NULL)
+			break;
+		fprintf(stderr, "vsession-api: %.*s\n", (int)(zEnd - z), z);
+	}
+	return 1;
+}
+
 struct pool {
 	struct vs_config cfg;
 	int      iListenFd;
@@ -322,11 +387,33 @@ int main(int argc, char **argv)
 	char zErr[512];
 	int iTick = 200;
 
-	if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
-		printf("usage: vsession-api\n\nThe vsession FastCGI server. Configured by environment variables;\n"
-		       "see the README (VSESSION_DATABASE_URL, VSESSION_LISTEN, VSESSION_WORKERS, ...).\n");
-		return 0;
+	const char *zConfig = NULL;
+	bool bCheck = false;
+
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			fputs(zApiUsage, stdout);
+			return 0;
+		} else if (!strcmp(argv[i], "--version")) {
+			printf("vsession-api %s\n", VSESSION_VERSION);
+			return 0;
+		} else if (!strcmp(argv[i], "--check-config")) {
+			bCheck = true;
+		} else if (!strcmp(argv[i], "--config") && i + 1 < argc) {
+			zConfig = argv[++i];
+		} else {
+			fprintf(stderr, "vsession-api: unknown option %s (see vsession-api --help)\n", argv[i]);
+			return 2;
+		}
 	}
+	if (bCheck && zConfig == NULL && getenv("VSESSION_CONFIG_FILE") != NULL)
+		zConfig = getenv("VSESSION_CONFIG_FILE");
+	if (bCheck && zConfig == NULL && access(VSESSION_CONFIG_FILE, F_OK) == 0)
+		zConfig = VSESSION_CONFIG_FILE;
+	if (zConfig != NULL && read_config_file(zConfig) != 0)
+		return 1;
+	if (bCheck)
+		return check_config();
 	/* argon2id works in a 19 MiB block. With glibc's sliding mmap threshold
 	 * the first hash would leave that block in every worker's heap for good
 	 * (25 MB per worker instead of 6); a fixed threshold keeps such blocks

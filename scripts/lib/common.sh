@@ -5,6 +5,8 @@
 
 VS_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 VS_PG_BIN=/usr/lib/postgresql/15/bin
+# The development stacks never read an installed /etc/vsession/vsession.env.
+export VSESSION_CONFIG_FILE=/dev/null
 
 vs_log() { printf '==> %s\n' "$*" >&2; }
 vs_warn() { printf 'warning: %s\n' "$*" >&2; }
@@ -16,7 +18,7 @@ VS_RUN_PACKAGES=(build-essential cmake pkg-config libfcgi-dev libfcgi-bin libpq-
   nodejs npm)
 # And what the tests add: a browser, load and fault tools, sanitizers, fuzzing.
 VS_TEST_PACKAGES=(chromium fonts-dejavu-core clang libclang-rt-14-dev valgrind pgbouncer spawn-fcgi wrk
-  postgresql-server-dev-15 systemd)
+  postgresql-server-dev-15 systemd debhelper dpkg-dev fakeroot lintian)
 
 # Installs the packages among "$@" that are missing (apt, as root or with sudo).
 vs_install_packages() {
@@ -146,6 +148,7 @@ vs_render_nginx() {
         -e "s|@NGINX_WORKERS@|${VS_NGINX_WORKERS:-auto}|g" \
         -e "s|@USER_LINE@|$user_line|g" \
         -e "s|@EXTRA_LOCATIONS@|$extra|g" \
+        -e "s|@PREFIX@||g" -e "s|@PREFIX_REDIRECT@||g" \
         "$f" > "$conf/$name"
   done
 }

@@ -85,6 +85,32 @@ for (const [version, proto] of [['tls1_2', 'TLSv1.2'], ['tls1_3', 'TLSv1.3']]) {
   });
 }
 
+// TLS 1.2 with one offered cipher suite (TLS 1.3's suites are all forward secret).
+function sClient12(cipher) {
+  const args = ['s_client', '-tls1_2', '-cipher', `${cipher}:@SECLEVEL=0`, '-connect', `localhost:${PORT}`,
+    '-servername', 'localhost'];
+  const r = spawnSync('openssl', args, { input: '', encoding: 'utf8', timeout: 20000 });
+  return { status: r.status, out: `${r.stdout}\n${r.stderr}` };
+}
+
+// RSA key exchange (no forward secrecy) with CBC and with GCM, CBC with ECDHE, and DHE, which
+// the server's list (Mozilla "intermediate", ECDHE with AEAD only) leaves out.
+for (const cipher of ['AES128-SHA', 'AES256-GCM-SHA384', 'AES128-SHA256', 'ECDHE-RSA-AES128-SHA', 'DHE-RSA-AES128-GCM-SHA256']) {
+  test(`TLS 1.2 with only ${cipher} offered is refused (no forward secrecy or no AEAD)`, () => {
+    const r = sClient12(cipher);
+    assert.equal(negotiated(r.out), null, `${cipher} was negotiated:\n${r.out}`);
+    assert.match(r.out, /handshake failure|no shared cipher|alert number 40/, r.out);
+  });
+}
+
+test('TLS 1.2 negotiates an ECDHE suite with AEAD, whatever the client prefers', () => {
+  const offered = sClient12('AES256-GCM-SHA384:AES128-SHA:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-CHACHA20-POLY1305');
+  const n = negotiated(offered.out);
+  assert.ok(n, offered.out);
+  assert.equal(n.protocol, 'TLSv1.2');
+  assert.match(n.cipher, /^ECDHE-(RSA|ECDSA)-(AES(128|256)-GCM-SHA(256|384)|CHACHA20-POLY1305)$/, offered.out);
+});
+
 // ---- headers on every response class --------------------------------------------------------
 
 const JITSI = process.env.VSESSION_JITSI_DOMAIN ?? process.env.JITSI_DOMAIN ?? 'meet.jit.si';

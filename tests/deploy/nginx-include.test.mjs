@@ -125,8 +125,17 @@ test('the API answers through the include: health with the security headers and 
   assert.deepEqual(r.json, { status: 'ok', database: 'ok' });
   for (const h of SECURITY_HEADERS) assert.ok(r.headers[h], `${h} missing`);
   assert.match(r.headers['x-request-id'] ?? '', /^[0-9a-f]{32}$/, 'nginx\'s $request_id comes back as X-Request-Id');
-  const logged = readFileSync(path.join(dir, 'access.log'), 'utf8');
-  assert.ok(logged.includes(`rid=${r.headers['x-request-id']}`), 'and it is the id in the site\'s own access log');
+  // The snippet's locations keep their own log without query strings (invite tokens travel
+  // there), whatever the site logs with its own format.
+  const vsLog = /access_log (\S+) vsession_noquery;/.exec(readFileSync(path.join(STATE, 'nginx', 'vsession-locations.conf'), 'utf8'))[1];
+  const secret = await req(port, 'GET', '/api/health?invite=tok-in-query-string');
+  assert.equal(secret.status, 200);
+  const logged = readFileSync(vsLog, 'utf8');
+  assert.ok(logged.includes(r.headers['x-request-id']), 'the request id is in vsession\'s access log');
+  assert.ok(logged.includes(secret.headers['x-request-id']), 'so is the second request\'s');
+  assert.ok(!logged.includes('tok-in-query-string'), 'but never a query string');
+  const siteLog = readFileSync(path.join(dir, 'access.log'), 'utf8');
+  assert.ok(!siteLog.includes('tok-in-query-string'), 'nor in the site\'s own log with its own format');
 });
 
 test('login, create a session and read it back through the include', async () => {

@@ -32,6 +32,7 @@ struct vs_config {
 	int     iShutdownTimeoutSec;/* VSESSION_SHUTDOWN_TIMEOUT */
 	bool    bPrepare;          /* VSESSION_DB_PREPARE: use server-side prepared statements */
 	char   *zPublicUrl;        /* VSESSION_PUBLIC_URL, no trailing slash */
+	char   *zBasePath;         /* its path, "" or "/prefix": where nginx mounts vsession */
 	unsigned char *pJwtSecret; /* VSESSION_JWT_SECRET(_FILE), >= 32 bytes */
 	size_t  nJwtSecret;
 	int64_t iTokenTtlSec;      /* VSESSION_TOKEN_TTL, seconds */
@@ -51,5 +52,20 @@ struct vs_config {
  */
 enum vs_err vs_config_load(struct vs_config *cfg, int use, char *zErr, size_t nErr);
 void vs_config_free(struct vs_config *cfg);
+
+/*
+ * Validates the configuration for use without keeping it: returns the number
+ * of problems and writes one line per problem (each ending in a newline)
+ * into zOut, truncated to nOut. 0 means it would load.
+ */
+int vs_config_check(int use, char *zOut, size_t nOut);
+
+/*
+ * Reads an environment file (NAME=value lines, # comments, values quoted as
+ * systemd's EnvironmentFile= reads them) into the process environment. A
+ * variable that is already set keeps its value: the caller's environment
+ * wins over the file. VS_ERR_INVALID with one line (path:line: what) in zErr.
+ */
+enum vs_err vs_config_read_env_file(const char *zPath, char *zErr, size_t nErr);
 
 #endif

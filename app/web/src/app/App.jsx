@@ -8,6 +8,7 @@ import { LoginPage } from '../features/auth/components/LoginPage.jsx';
 import { JoinRoute } from './routes/Join.jsx';
 import { DashboardRoute } from './routes/Dashboard.jsx';
 import { NotFoundRoute } from './routes/NotFound.jsx';
+import { basePath } from '../lib/base-path.js';
 
 export function AppRoutes() {
   return (
@@ -33,7 +34,7 @@ export function App() {
   return (
     <QueryClientProvider client={queryClient}>
       <AuthProvider>
-        <BrowserRouter>
+        <BrowserRouter basename={basePath() || '/'}>
           <AppRoutes />
         </BrowserRouter>
       </AuthProvider>

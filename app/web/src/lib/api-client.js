@@ -9,6 +9,8 @@
 // - A 401 on an authenticated call notifies the registered handler (the auth
 //   provider), which sends the user back to the login page.
 
+import { basePath } from './base-path.js';
+
 export class ApiError extends Error {
   constructor({ status, code, message, field, details, retryAfter }) {
     super(message || `Request failed (${status})`);
@@ -41,7 +43,7 @@ function parseRetryAfter(value) {
 }
 
 function buildUrl(path, query) {
-  let url = path.startsWith('/api') ? path : `/api${path}`;
+  let url = basePath() + (path.startsWith('/api') ? path : `/api${path}`);
   if (query) {
     const params = new URLSearchParams();
     for (const [key, value] of Object.entries(query)) {
