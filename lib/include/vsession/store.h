@@ -102,9 +102,11 @@ enum vs_err vs_audit_write_read(struct vs_db *db, const struct vs_origin *o, con
 /*
  * Reserves one attempt on each non-NULL key (limits nMax1, nMax2) in a fixed
  * window of iWindowSec seconds that starts at the first attempt. When either
- * key is over its limit the reservation is undone and VS_ERR_RATE_LIMITED is
- * returned with *piRetryAfter seconds until that window ends. A reserved
- * attempt counts as a failure until vs_limit_release() gives it back.
+ * key is already at its limit nothing is written at all; when a concurrent
+ * try pushed one over, the reservation is undone. Either way
+ * VS_ERR_RATE_LIMITED is returned with *piRetryAfter seconds until that
+ * window ends. A reserved attempt counts as a failure until
+ * vs_limit_release() gives it back.
  */
 enum vs_err vs_limit_reserve(struct vs_db *db, const char *zKey1, int nMax1,
 			     const char *zKey2, int nMax2, int iWindowSec, int *piRetryAfter);
