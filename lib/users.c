@@ -3,7 +3,9 @@
  *
  * Login cost is the same for unknown and known emails (a dummy argon2id
  * verify), and every attempt first reserves a slot in the database counters
- * so concurrent guesses on many workers can never exceed the limits.
+ * so concurrent guesses on many workers can never exceed the limits. A typed
+ * email is never stored: counters and audit rows name the user id, or the
+ * keyed hash of an email that matches no user (loginkeys.h).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +14,7 @@
 
 #include "vsession/crypto.h"
 #include "vsession/json.h"
+#include "vsession/loginkeys.h"
 #include "vsession/store.h"
 
 static const char *const azRole[] = { "none", "partner", "client", "admin" };
@@ -102,20 +105,32 @@ const char *vs_origin_request_id(const struct vs_origin *o)
 
 /* ---- rate limits ----------------------------------------------------- */
 
+/*
+ * A key already at its limit in a live window refuses the attempt before
+ * anything is written (blocked), so a refused attempt creates no row and
+ * raises no counter. Otherwise every key is counted in one UPSERT; two tries
+ * racing past the check are still ordered by the row lock, and the later
+ * one sees the count over the limit and gives its reservation back.
+ */
 static struct vs_stmt stLimitReserve = VS_STMT("limit_reserve", 5, false,
 	"WITH k(key, lim) AS (VALUES (lower($1::text), $2::int), (lower($3::text), $4::int)),"
+	" blocked AS ("
+	"  SELECT ceil(extract(epoch FROM c.window_start + make_interval(secs => $5::int) - now())) AS wait"
+	"  FROM attempt_counters c JOIN k USING (key)"
+	"  WHERE c.window_start > now() - make_interval(secs => $5::int) AND c.attempts >= k.lim),"
 	" up AS ("
 	"  INSERT INTO attempt_counters AS c (key, window_start, attempts)"
-	"  SELECT key, now(), 1 FROM k WHERE key IS NOT NULL"
+	"  SELECT key, now(), 1 FROM k WHERE key IS NOT NULL AND NOT EXISTS (SELECT 1 FROM blocked)"
 	"  ON CONFLICT (key) DO UPDATE SET"
 	"   attempts = CASE WHEN c.window_start <= now() - make_interval(secs => $5::int) THEN 1"
 	"              ELSE c.attempts + 1 END,"
 	"   window_start = CASE WHEN c.window_start <= now() - make_interval(secs => $5::int) THEN now()"
 	"              ELSE c.window_start END"
 	"  RETURNING c.key, c.attempts, c.window_start)"
-	" SELECT coalesce(max(ceil(extract(epoch FROM up.window_start + make_interval(secs => $5::int) - now())))"
-	"        FILTER (WHERE up.attempts > k.lim), 0)::int"
-	" FROM up JOIN k USING (key)");
+	" SELECT greatest((SELECT max(wait) FROM blocked),"
+	"  (SELECT max(ceil(extract(epoch FROM up.window_start + make_interval(secs => $5::int) - now())))"
+	"   FROM up JOIN k USING (key) WHERE up.attempts > k.lim), 0)::int,"
+	" EXISTS (SELECT 1 FROM blocked)");
 
 static struct vs_stmt stLimitRelease = VS_STMT("limit_release", 2, false,
 	"UPDATE attempt_counters SET attempts = greatest(attempts - 1, 0)"
@@ -130,16 +145,19 @@ enum vs_err vs_limit_reserve(struct vs_db *db, const char *zKey1, int nMax1,
 	PGresult *r;
 	enum vs_err rc;
 	int64_t iRetry;
+	bool bBlocked;
 
 	*piRetryAfter = 0;
 	rc = vs_db_exec(db, &stLimitReserve, az, &r);
 	if (rc != VS_OK)
 		return rc;
 	iRetry = PQntuples(r) == 1 ? vs_db_i64(r, 0, 0) : 0;
+	bBlocked = PQntuples(r) == 1 && vs_db_bool(r, 0, 1);
 	PQclear(r);
 	if (iRetry <= 0)
 		return VS_OK;
-	vs_limit_release(db, zKey1, zKey2);
+	if (!bBlocked)  /* counted, then found over: give the reservation back */
+		vs_limit_release(db, zKey1, zKey2);
 	*piRetryAfter = (int)iRetry;
 	return VS_ERR_RATE_LIMITED;
 }
@@ -347,33 +365,62 @@ static struct vs_stmt stLoginOpen = VS_STMT("login_open", 3, false,
 	" VALUES ($1, now() + make_interval(secs => $2::int), $3)"
 	" RETURNING id, extract(epoch FROM expires_at)::bigint");
 
-enum vs_err vs_login(struct vs_db *db, const struct vs_origin *o, const char *zEmail,
-		     const char *zPassword, size_t nPassword, int64_t iTtlSec,
-		     struct vs_user *pUser, char zSid[VS_SID_MAX], int64_t *piExpiresSec,
-		     int *piRetryAfter)
+/*
+ * The attempt's counter keys: the account's (by id, so every spelling of an
+ * email counts as one) or the keyed hash of an unknown email, or the
+ * device's when the attempt carries a valid device cookie for this very
+ * account; and the client address's.
+ */
+static void login_keys(const struct vs_login_attempt *pIn, const struct vs_origin *o,
+		       const struct vs_user *pUser, bool bKnown, const char *zNameHash,
+		       char *zKey1, size_t nKey1, int *pnMax1, char *zKeyAddr, size_t nKeyAddr,
+		       char zNonce[VS_DEVICE_NONCE_HEX])
 {
-	char zKeyEmail[sizeof("login:email:") + 254 * 4], zKeyAddr[100], zTtl[24], zUid[24];
+	char zAddr[VS_ADDR_KEY_MAX];
+	int64_t iDeviceUser = 0;
+
+	zNonce[0] = '\0';
+	if (bKnown && pIn->zDeviceCookie != NULL &&
+	    vs_device_cookie_check(pIn->pKey, pIn->nKey, pIn->zDeviceCookie, pIn->nDeviceCookie,
+				   &iDeviceUser, zNonce) &&
+	    iDeviceUser == pUser->iId) {
+		snprintf(zKey1, nKey1, "login:device:%s", zNonce);
+		*pnMax1 = VS_LOGIN_MAX_DEVICE;
+	} else {
+		zNonce[0] = '\0';
+		if (bKnown)
+			snprintf(zKey1, nKey1, "login:user:%lld", (long long)pUser->iId);
+		else
+			snprintf(zKey1, nKey1, "login:email:%s", zNameHash);
+		*pnMax1 = VS_LOGIN_MAX_EMAIL;
+	}
+	vs_addr_limit_key(o->zClientAddr, zAddr);
+	snprintf(zKeyAddr, nKeyAddr, "login:addr:%s", zAddr);
+}
+
+enum vs_err vs_login(struct vs_db *db, const struct vs_origin *o, const struct vs_login_attempt *pIn,
+		     struct vs_login_result *pOut)
+{
+	char zKey1[128], zKeyAddr[128], zTtl[24], zUid[24];
+	char zNameHash[VS_KEYED_HASH_HEX], zActor[sizeof("hmac-sha256:") + VS_KEYED_HASH_HEX];
+	char zNonce[VS_DEVICE_NONCE_HEX];
+	char zHash[VS_PASSWORD_HASH_MAX] = "";
 	const char *az[3];
-	struct vs_audit a = { 0, zEmail, "login", "user", 0, "failed" };
+	struct vs_audit a = { 0, NULL, "login", "user", 0, "failed" };
+	struct vs_user *pUser = &pOut->user;
 	PGresult *r = NULL;
 	enum vs_err rc;
 	bool bKnown = false, bMatch = false;
-	char zHash[VS_PASSWORD_HASH_MAX] = "";
+	int nMax1 = VS_LOGIN_MAX_EMAIL;
 
-	/* the counters lower-case keys in SQL, as the email lookup does */
-	snprintf(zKeyEmail, sizeof(zKeyEmail), "login:email:%s", zEmail);
-	snprintf(zKeyAddr, sizeof(zKeyAddr), "login:addr:%s", o->zClientAddr ? o->zClientAddr : "-");
-	rc = vs_limit_reserve(db, zKeyEmail, VS_LOGIN_MAX_EMAIL, zKeyAddr, VS_LOGIN_MAX_ADDR,
-			      VS_LOGIN_WINDOW_SEC, piRetryAfter);
-	if (rc == VS_ERR_RATE_LIMITED) {
-		a.zOutcome = "denied";
-		vs_audit_write(db, o, &a);
-		return rc;
-	}
-	if (rc != VS_OK)
-		return rc;
+	memset(pOut, 0, sizeof(*pOut));
+	vs_login_name_hash(pIn->pKey, pIn->nKey, pIn->zEmail, zNameHash);
+	if (zNameHash[0] == '\0')
+		return VS_ERR_INTERNAL;
+	snprintf(zActor, sizeof(zActor), "hmac-sha256:%s", zNameHash);
 
-	az[0] = zEmail;
+	/* who the email names decides the keys; reading it writes nothing */
+	az[0] = pIn->zEmail;
 	rc = vs_db_exec(db, &stUserByEmail, az, &r);
 	if (rc != VS_OK)
 		return rc;
@@ -383,30 +430,45 @@ enum vs_err vs_login(struct vs_db *db, const struct vs_origin *o, const char *zE
 		snprintf(zHash, sizeof(zHash), "%s", PQgetvalue(r, 0, 5));
 	}
 	PQclear(r);
+	login_keys(pIn, o, pUser, bKnown, zNameHash, zKey1, sizeof(zKey1), &nMax1,
+		   zKeyAddr, sizeof(zKeyAddr), zNonce);
+	rc = vs_limit_reserve(db, zKey1, nMax1, zKeyAddr, VS_LOGIN_MAX_ADDR,
+			      VS_LOGIN_WINDOW_SEC, &pOut->iRetryAfter);
+	if (rc != VS_OK)
+		goto out;
+
 	if (bKnown)
-		bMatch = vs_password_verify(zHash, zPassword, nPassword);
+		bMatch = vs_password_verify(zHash, pIn->zPassword, pIn->nPassword);
 	else
-		vs_password_verify_dummy(zPassword, nPassword);
-	explicit_bzero(zHash, sizeof(zHash));
+		vs_password_verify_dummy(pIn->zPassword, pIn->nPassword);
 	if (!bMatch) {
-		a.iActorId = bKnown ? pUser->iId : 0;
+		if (bKnown)
+			a.iActorId = pUser->iId;
+		else
+			a.zActorEmail = zActor;
 		vs_audit_write(db, o, &a);
-		return VS_ERR_UNAUTHENTICATED;
+		rc = VS_ERR_UNAUTHENTICATED;
+		goto out;
 	}
-	vs_limit_release(db, zKeyEmail, zKeyAddr);
+	vs_limit_release(db, zKey1, zKeyAddr);
+	if ((rc = vs_device_cookie_make(pIn->pKey, pIn->nKey, pUser->iId, zNonce[0] ? zNonce : NULL,
+					pOut->zDeviceCookie)) != VS_OK)
+		goto out;
 	az[0] = vs_db_param_i64(zUid, pUser->iId);
-	az[1] = vs_db_param_i64(zTtl, iTtlSec);
+	az[1] = vs_db_param_i64(zTtl, pIn->iTtlSec);
 	az[2] = o->zClientAddr;
 	if ((rc = vs_db_exec(db, &stLoginOpen, az, &r)) != VS_OK)
-		return rc;
-	snprintf(zSid, VS_SID_MAX, "%s", PQgetvalue(r, 0, 0));
-	*piExpiresSec = vs_db_i64(r, 0, 1);
+		goto out;
+	snprintf(pOut->zSid, VS_SID_MAX, "%s", PQgetvalue(r, 0, 0));
+	pOut->iExpiresSec = vs_db_i64(r, 0, 1);
 	PQclear(r);
 	a.iActorId = pUser->iId;
 	a.iObjectId = pUser->iId;
 	a.zOutcome = "ok";
 	vs_audit_write(db, o, &a);
-	return VS_OK;
+out:
+	explicit_bzero(zHash, sizeof(zHash));
+	return rc;
 }
 
 static struct vs_stmt stLoginCheck = VS_STMT("login_check", 2, true,

@@ -4,11 +4,12 @@
 #include <string.h>
 
 #include "auth.h"
+#include "cookies.h"
 #include "router.h"
 #include "vsession/timeutil.h"
 #include "vsession/token.h"
 
-/* The token from "Authorization: Bearer x" or the vs_session cookie. */
+/* The token from "Authorization: Bearer x" or the __Host-vs_session cookie. */
 static bool find_token(const struct vs_request *req, const char **pz, size_t *pn)
 {
 	const char *z = req->zAuthorization;
@@ -23,19 +24,7 @@ static bool find_token(const struct vs_request *req, const char **pz, size_t *pn
 		*pn = strlen(z);
 		return *pn > 0;
 	}
-	z = req->zCookie;
-	while (z != NULL && *z) {
-		while (*z == ' ' || *z == ';')
-			z++;
-		if (!strncmp(z, "vs_session=", 11)) {
-			z += 11;
-			*pz = z;
-			*pn = strcspn(z, ";");
-			return *pn > 0;
-		}
-		z = strchr(z, ';');
-	}
-	return false;
+	return vs_cookie_find(req->zCookie, VS_SESSION_COOKIE, pz, pn);
 }
 
 bool vs_authenticate(struct vs_ctx *ctx)

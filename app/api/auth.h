@@ -9,7 +9,7 @@
 
 /*
  * Authenticates the request from its Bearer header or, failing that, the
- * vs_session cookie (never from the query string): verifies the token with
+ * __Host-vs_session cookie (never from the query string): verifies the token with
  * the pinned algorithm and claims, then checks its login session in the
  * database. On success fills ctx->caller and returns true; otherwise writes
  * the 401 (or 503) answer and returns false.

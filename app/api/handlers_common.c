@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "auth.h"
+#include "cookies.h"
 #include "handlers.h"
 #include "vsession/json.h"
 #include "vsession/timeutil.h"
@@ -91,20 +92,28 @@ static const struct vs_field aLoginField[] = {
 void vs_h_login(struct vs_ctx *ctx)
 {
 	struct vs_value aV[2];
-	struct vs_user u;
+	struct vs_login_attempt in;
+	struct vs_login_result out;
 	struct vs_origin o = vs_h_origin(ctx);
-	char zSid[VS_SID_MAX], zRetry[16], zCookie[VS_TOKEN_MAX_LEN + 128];
+	char zRetry[16], zCookie[VS_TOKEN_MAX_LEN + 128];
 	char *zToken = NULL;
-	int64_t iExp = 0, iSessionExp = 0;
-	int iRetry = 0;
+	int64_t iExp = 0;
 	enum vs_err rc;
 
 	if (!vs_h_form(ctx, aLoginField, 2, aV))
 		return;
-	rc = vs_login(ctx->db, &o, aV[0].z, aV[1].z, aV[1].n, ctx->cfg->iTokenTtlSec,
-		      &u, zSid, &iSessionExp, &iRetry);
+	memset(&in, 0, sizeof(in));
+	in.zEmail = aV[0].z;
+	in.zPassword = aV[1].z;
+	in.nPassword = aV[1].n;
+	in.pKey = ctx->cfg->token.pSecret;
+	in.nKey = ctx->cfg->token.nSecret;
+	in.iTtlSec = ctx->cfg->iTokenTtlSec;
+	if (!vs_cookie_find(ctx->req->zCookie, VS_DEVICE_COOKIE, &in.zDeviceCookie, &in.nDeviceCookie))
+		in.zDeviceCookie = NULL;
+	rc = vs_login(ctx->db, &o, &in, &out);
 	if (rc == VS_ERR_RATE_LIMITED) {
-		snprintf(zRetry, sizeof(zRetry), "%d", iRetry);
+		snprintf(zRetry, sizeof(zRetry), "%d", out.iRetryAfter);
 		vs_http_header(ctx->res, "Retry-After", zRetry);
 		vs_http_error(ctx->res, 429, "too_many_attempts",
 			      "Too many login attempts; try again later.", NULL);
@@ -118,14 +127,17 @@ void vs_h_login(struct vs_ctx *ctx)
 		vs_http_error_from(ctx->res, rc);
 		return;
 	}
-	rc = vs_token_issue(&ctx->cfg->token, u.iId, vs_role_name(u.eRole), zSid,
+	rc = vs_token_issue(&ctx->cfg->token, out.user.iId, vs_role_name(out.user.eRole), out.zSid,
 			    ctx->req->iNowUs / VS_US_PER_SEC, &zToken, &iExp);
 	if (rc != VS_OK) {
 		vs_http_error_from(ctx->res, VS_ERR_INTERNAL);
 		return;
 	}
-	snprintf(zCookie, sizeof(zCookie), "vs_session=%s; Path=%s/api; Max-Age=%lld; HttpOnly; Secure; SameSite=Strict",
-		 zToken, ctx->cfg->zBasePath, (long long)ctx->cfg->iTokenTtlSec);
+	snprintf(zCookie, sizeof(zCookie), VS_SESSION_COOKIE "=%s; Path=/; Max-Age=%lld; HttpOnly; Secure; SameSite=Strict",
+		 zToken, (long long)ctx->cfg->iTokenTtlSec);
+	vs_http_header(ctx->res, "Set-Cookie", zCookie);
+	snprintf(zCookie, sizeof(zCookie), VS_DEVICE_COOKIE "=%s; Path=/; Max-Age=%d; HttpOnly; Secure; SameSite=Strict",
+		 out.zDeviceCookie, VS_DEVICE_COOKIE_TTL_SEC);
 	vs_http_header(ctx->res, "Set-Cookie", zCookie);
 	vs_buf_puts(&ctx->res->body, "{");
 	vs_json_key(&ctx->res->body, "token", true);
@@ -133,9 +145,10 @@ void vs_h_login(struct vs_ctx *ctx)
 	vs_json_key(&ctx->res->body, "expires_at", false);
 	vs_json_time(&ctx->res->body, iExp * VS_US_PER_SEC);
 	vs_json_key(&ctx->res->body, "user", false);
-	vs_h_user_json(&ctx->res->body, &u);
+	vs_h_user_json(&ctx->res->body, &out.user);
 	vs_buf_putc(&ctx->res->body, '}');
 	explicit_bzero(zCookie, sizeof(zCookie));
+	explicit_bzero(&out, sizeof(out));
 	free(zToken);
 }
 
@@ -153,9 +166,7 @@ void vs_h_logout(struct vs_ctx *ctx)
 		vs_http_error_from(ctx->res, rc);
 		return;
 	}
-	snprintf(zCookie, sizeof(zCookie), "vs_session=; Path=%s/api; Max-Age=0; HttpOnly; Secure; SameSite=Strict",
-		 ctx->cfg->zBasePath);
-	vs_http_header(ctx->res, "Set-Cookie", zCookie);
+	vs_http_header(ctx->res, "Set-Cookie", VS_SESSION_COOKIE "=; Path=/; Max-Age=0; HttpOnly; Secure; SameSite=Strict");
 	ctx->res->iStatus = 204;
 }
 

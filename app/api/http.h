@@ -44,6 +44,9 @@ struct vs_request {
 	size_t      nBody;
 	cJSON      *pJson;           /* the parsed body object, or NULL */
 	int64_t     iNowUs;
+	const char *zOrigin;         /* the Origin header, or NULL */
+	const char *zHost;           /* the Host header, or NULL */
+	const char *zRequestedWith;  /* the SPA's X-Requested-With header, or NULL */
 };
 
 struct vs_response {

@@ -3,7 +3,8 @@
  *
  * Duties, per request, in this order (nothing later runs when an earlier step
  * answers): route the raw path (404/405), refuse oversized bodies by their
- * declared length (413), authenticate (401), check the media type (415),
+ * declared length (413), authenticate (401), refuse a cookie-authenticated
+ * change another site could have started (403), check the media type (415),
  * read and strictly parse the body (400), run the handler, write the answer,
  * log one line. Every buffer a request uses is reset, not freed, so a
  * worker allocates almost nothing per request once warm.
@@ -30,6 +31,7 @@
 #include <fcgiapp.h>
 
 #include "auth.h"
+#include "cookies.h"
 #include "router.h"
 #include "worker.h"
 #include "vsession/jsonin.h"
@@ -176,6 +178,9 @@ static void read_params(FCGX_Request *fr, struct vs_request *req)
 	req->zCookie = FCGX_GetParam("HTTP_COOKIE", fr->envp);
 	req->zRemoteAddr = FCGX_GetParam("REMOTE_ADDR", fr->envp);
 	req->zRequestId = FCGX_GetParam("REQUEST_ID", fr->envp);
+	req->zOrigin = FCGX_GetParam("HTTP_ORIGIN", fr->envp);
+	req->zHost = FCGX_GetParam("HTTP_HOST", fr->envp);
+	req->zRequestedWith = FCGX_GetParam("HTTP_X_REQUESTED_WITH", fr->envp);
 	zLen = FCGX_GetParam("CONTENT_LENGTH", fr->envp);
 	req->iContentLength = -1;
 	if (zLen != NULL && zLen[0] != '\0') {
@@ -226,6 +231,8 @@ static void handle(FCGX_Request *fr, struct vs_ctx *ctx, struct vs_buf *pBody, s
 		return;
 	}
 	if (!(m->fFlags & VS_RF_PUBLIC) && !vs_authenticate(ctx))
+		return;
+	if (!(m->fFlags & VS_RF_PUBLIC) && !vs_cookie_request_allowed(ctx))
 		return;
 	if ((m->fFlags & VS_RF_BODY) || ((m->fFlags & VS_RF_BODY_OPTIONAL) && bHasBody)) {
 		if (!is_json_type(req->zContentType)) {

@@ -17,6 +17,7 @@
 
 #include "vsession/config.h"
 #include "vsession/db.h"
+#include "vsession/retention.h"
 #include "vsession/store.h"
 
 /* Compiled-in defaults (CMakeLists.txt); the fallbacks are for a build without them. */
@@ -47,6 +48,8 @@ static const char zUsage[] =
 	"  client link --partner EMAIL --client EMAIL\n"
 	"                                make the client one of the partner's clients\n"
 	"  demo                          fill an empty database with demo data; prints the logins\n"
+	"  purge [--audit-days N]        delete expired rate-limit counters and ended logins;\n"
+	"                                with N, also audit rows older than N days (table owner only)\n"
 	"\n"
 	"  --version                     print the version\n"
 	"\n"
@@ -617,6 +620,39 @@ static int read_config(const char *zPath, bool bExplicit)
 	return 0;
 }
 
+/* ---- purge --------------------------------------------------------------- */
+
+static int cmd_purge(const struct vs_config *cfg, int argc, char **argv)
+{
+	struct vs_purge_counts n;
+	struct vs_db *db;
+	enum vs_err rc;
+	long iDays = 0;
+
+	for (int i = 0; i < argc; i++) {
+		char *zEnd;
+		if (!strcmp(argv[i], "--audit-days") && i + 1 < argc) {
+			errno = 0;
+			iDays = strtol(argv[++i], &zEnd, 10);
+			if (errno || *zEnd || zEnd == argv[i] || iDays < 1 || iDays > 36500)
+				return usage_error("--audit-days takes a number of days from 1 to 36500");
+		} else
+			return usage_error("purge takes only --audit-days N");
+	}
+	if ((db = open_db(cfg)) == NULL)
+		return 1;
+	rc = vs_purge(db, (int)iDays, &n);
+	if (rc != VS_OK) {
+		fprintf(stderr, "vsessionctl: purge: %s\n", vs_db_message(db));
+		vs_db_free(db);
+		return 1;
+	}
+	vs_db_free(db);
+	printf("purged %lld counters, %lld login sessions, %lld audit rows\n",
+	       (long long)n.nCounters, (long long)n.nLogins, (long long)n.nAudit);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct vs_config cfg;
@@ -649,7 +685,7 @@ int main(int argc, char **argv)
 		fputs(zUsage, stdout);
 		return 0;
 	}
-	if (strcmp(argv[1], "migrate") != 0 && strcmp(argv[1], "demo") != 0 &&
+	if (strcmp(argv[1], "migrate") != 0 && strcmp(argv[1], "demo") != 0 && strcmp(argv[1], "purge") != 0 &&
 	    strcmp(argv[1], "nginx-config") != 0 &&
 	    !(argc >= 3 && !strcmp(argv[1], "user") && !strcmp(argv[2], "add")) &&
 	    !(argc >= 3 && !strcmp(argv[1], "client") && !strcmp(argv[2], "link")))
@@ -670,6 +706,8 @@ int main(int argc, char **argv)
 		rc = cmd_migrate(&cfg, argc - 2, argv + 2);
 	else if (!strcmp(argv[1], "demo"))
 		rc = cmd_demo(&cfg, argc - 2, argv + 2);
+	else if (!strcmp(argv[1], "purge"))
+		rc = cmd_purge(&cfg, argc - 2, argv + 2);
 	else if (!strcmp(argv[1], "user"))
 		rc = cmd_user_add(&cfg, argc - 3, argv + 3);
 	else

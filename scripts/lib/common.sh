@@ -86,9 +86,12 @@ vs_pg_init() {
 }
 
 # Starts the cluster in $1 with its socket in $2 on port $3; no TCP at all.
+# The cluster trusts whoever reaches its socket, so the socket's folder is
+# private (postgres, 0700): only root (the scripts, the API they start) and
+# postgres itself (PgBouncer in the tests) get in, never another local account.
 vs_pg_start() {
   local data=$1 sock=$2 port=$3
-  install -d -o postgres -g postgres -m 0755 "$sock"
+  install -d -o postgres -g postgres -m 0700 "$sock"
   runuser -u postgres -- "$VS_PG_BIN/pg_ctl" -D "$data" -l "$data/server.log" -w -t 30 \
     -o "-k $sock -p $port -c listen_addresses='' -c max_connections=300 -c shared_buffers=256MB -c fsync=${VS_PG_FSYNC:-on}" \
     start >/dev/null

@@ -428,14 +428,31 @@ function corpus(f) {
   add('a 9,000-byte Authorization', { method: 'GET', path: '/api/auth/me', headers: [['Authorization', `Bearer ${'A'.repeat(9000)}`]] }, [401, 'unauthenticated']);
   // ...and nginx refuses a header line beyond that with the JSON 400.
   add('a 40,000-byte Authorization', { method: 'GET', path: '/api/auth/me', headers: [['Authorization', `Bearer ${'A'.repeat(40000)}`]] }, BAD, { layer: 'nginx' });
-  add('a 7,000-byte cookie', { method: 'GET', path: '/api/auth/me', headers: [['Cookie', `vs_session=${'B'.repeat(7000)}`]] }, [401, 'unauthenticated']);
+  add('a 7,000-byte cookie', { method: 'GET', path: '/api/auth/me', headers: [['Cookie', `__Host-vs_session=${'B'.repeat(7000)}`]] }, [401, 'unauthenticated']);
   add('two Authorization headers', { method: 'GET', path: '/api/auth/me', headers: [['Authorization', `Bearer ${tok.partner}`], ['Authorization', 'Bearer x']] }, BAD, { layer: 'nginx' });
   add('Authorization: Basic', { method: 'GET', path: '/api/auth/me', headers: [['Authorization', 'Basic YWRtaW46YWRtaW4=']] }, [401, 'unauthenticated']);
   add('Authorization: Bearer and nothing', { method: 'GET', path: '/api/auth/me', headers: [['Authorization', 'Bearer ']] }, [401, 'unauthenticated']);
   add('Authorization: metacharacters', { method: 'GET', path: '/api/auth/me', headers: [['Authorization', "Bearer ' OR 1=1--"]] }, [401, 'unauthenticated']);
   add('Authorization: a token with alg none', { method: 'GET', path: '/api/auth/me', headers: [['Authorization', `Bearer ${f.noneToken}`]] }, [401, 'unauthenticated']);
-  add('Cookie: metacharacters', { method: 'GET', path: '/api/auth/me', headers: [['Cookie', 'vs_session=$(reboot); x=`id`']] }, [401, 'unauthenticated']);
-  add('Cookie: the token with a forged payload', { method: 'GET', path: '/api/auth/me', headers: [['Cookie', `vs_session=${f.forgedToken}`]] }, [401, 'unauthenticated']);
+  add('Cookie: metacharacters', { method: 'GET', path: '/api/auth/me', headers: [['Cookie', '__Host-vs_session=$(reboot); x=`id`']] }, [401, 'unauthenticated']);
+  add('Cookie: the token with a forged payload', { method: 'GET', path: '/api/auth/me', headers: [['Cookie', `__Host-vs_session=${f.forgedToken}`]] }, [401, 'unauthenticated']);
+  // -- a change made with the login cookie alone that another site could have started: 403, nothing changed
+  const ck = ['Cookie', `__Host-vs_session=${tok.partner}`];
+  add('cookie DELETE without JSON or the app header', { method: 'DELETE', path: `/api/video-sessions/${S1}`, headers: [ck] }, [403, 'forbidden']);
+  add('cookie DELETE with the app header from another origin', { method: 'DELETE', path: `/api/appointments/${AP1}`, headers: [ck, ['X-Requested-With', 'vsession'], ['Origin', 'https://evil.example']] }, [403, 'forbidden']);
+  add('cookie PUT with JSON and Origin: null', { method: 'PUT', path: `/api/video-sessions/${S1}`, headers: [ck, ['Origin', 'null']], body: '{"title":"x"}' }, [403, 'forbidden']);
+  add('cookie POST invite without a body or the app header', { method: 'POST', path: `/api/video-sessions/${S1}/invite`, headers: [ck] }, [403, 'forbidden']);
+  add('cookie POST logout from a look-alike origin', { method: 'POST', path: '/api/auth/logout', headers: [ck, ['X-Requested-With', 'x'], ['Origin', 'https://localhost.evil.example']] }, [403, 'forbidden']);
+  add('cookie POST with an 8,000-byte Origin', { method: 'POST', path: `/api/partners/${P}/appointments`, headers: [ck, ['Origin', `https://${'o'.repeat(8000)}.example`]], body: JSON.stringify(apptBase) }, [403, 'forbidden']);
+  add('cookie DELETE with metacharacters in the app header and Origin', { method: 'DELETE', path: `/api/video-sessions/${S1}`, headers: [ck, ['X-Requested-With', "'; DROP TABLE users; --"], ['Origin', "https://a'--.example"]] }, [403, 'forbidden']);
+  add('the old vs_session cookie on a change', { method: 'DELETE', path: `/api/video-sessions/${S1}`, headers: [['Cookie', `vs_session=${tok.partner}`], ['X-Requested-With', 'vsession']] }, [401, 'unauthenticated']);
+  // -- device cookies that are not ours: the login goes on as without one
+  const devLogin = (i) => JSON.stringify({ email: `dev-${i}-${f.tag}@b.example`, password: 'x' });
+  add('login with a garbage device cookie', { method: 'POST', path: '/api/auth/login', body: devLogin(1), headers: [['Cookie', '__Host-vs_device=garbage']] }, [401, 'unauthenticated'], { fresh: true });
+  add('login with a forged device cookie', { method: 'POST', path: '/api/auth/login', body: devLogin(2), headers: [['Cookie', `__Host-vs_device=1.${'a'.repeat(32)}.${'b'.repeat(64)}`]] }, [401, 'unauthenticated'], { fresh: true });
+  add('login with a 7,000-byte device cookie', { method: 'POST', path: '/api/auth/login', body: devLogin(3), headers: [['Cookie', `__Host-vs_device=${'9'.repeat(7000)}`]] }, [401, 'unauthenticated'], { fresh: true });
+  add('login with metacharacters in the device cookie', { method: 'POST', path: '/api/auth/login', body: devLogin(4), headers: [['Cookie', "__Host-vs_device=1.$(reboot)'--; __Host-vs_device=2"]] }, [401, 'unauthenticated'], { fresh: true });
+  add('login with an id past 2^63 in the device cookie', { method: 'POST', path: '/api/auth/login', body: devLogin(5), headers: [['Cookie', `__Host-vs_device=99999999999999999999.${'a'.repeat(32)}.${'b'.repeat(64)}`]] }, [401, 'unauthenticated'], { fresh: true });
   add('X-Forwarded-For and X-Real-IP do not authenticate', { method: 'GET', path: '/api/auth/me', headers: [['X-Forwarded-For', '127.0.0.1'], ['X-Real-IP', '127.0.0.1'], ['X-Request-Id', "'; DROP TABLE audit_log; --"]] }, [401, 'unauthenticated']);
   add('Host: another site', { method: 'GET', path: '/api/auth/me', host: 'evil.example' }, [401, 'unauthenticated']);
   add('no Host header', { method: 'GET', path: '/api/health', host: null }, BAD, { layer: 'nginx' });

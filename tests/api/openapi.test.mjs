@@ -346,7 +346,7 @@ test('health, login, me and the client list answer as documented', { skip: LIVE 
   assert.equal(r.status, 200);
   const token = r.json.token;
   assertDocumented('GET', '/api/auth/me', await api('GET', '/api/auth/me', { token }));
-  assertDocumented('GET', '/api/auth/me', await api('GET', '/api/auth/me', { cookie: `vs_session=${token}` }));
+  assertDocumented('GET', '/api/auth/me', await api('GET', '/api/auth/me', { cookie: `__Host-vs_session=${token}` }));
   const clients = await api('GET', `/api/partners/${partner.id}/clients`, { token });
   assertDocumented('GET', '/api/partners/{partnerId}/clients', clients);
   assert.equal(clients.json.clients.length, 1);
@@ -360,6 +360,14 @@ test('health, login, me and the client list answer as documented', { skip: LIVE 
   const wrongType = await api('POST', '/api/auth/login', { body: 'email=x', headers: { 'Content-Type': 'text/plain' } });
   assert.equal(wrongType.status, 415);
   assertDocumented('POST', '/api/auth/login', wrongType);
+
+  // a change with the cookie alone, without the app's header: the documented 403
+  const csrf = await api('POST', '/api/auth/logout', { cookie: `__Host-vs_session=${token}` });
+  assert.equal(csrf.status, 403, csrf.text);
+  assertDocumented('POST', '/api/auth/logout', csrf);
+  const csrfDelete = await api('DELETE', '/api/appointments/1', { cookie: `__Host-vs_session=${token}`, headers: { 'X-Requested-With': 'vsession', Origin: 'https://evil.example' } });
+  assert.equal(csrfDelete.status, 403, csrfDelete.text);
+  assertDocumented('DELETE', '/api/appointments/{id}', csrfDelete);
 
   const out = await api('POST', '/api/auth/logout', { token });
   assertDocumented('POST', '/api/auth/logout', out);

@@ -130,8 +130,9 @@ test('spawn-fcgi -s … -M 0660 -G www-data -n starts the API on the inherited f
     VSESSION_WORKERS: '2',
   };
   // The command the README's deployment section gives (with a throwaway socket and an unprivileged user); -n: spawn-fcgi
-  // execs the API in its own place, so this pid is the API's master.
-  const p = spawn('spawn-fcgi', ['-s', sock, '-M', '0660', '-G', 'www-data', '-u', 'nobody', '-g', 'nogroup', '-n', '--', API_BIN],
+  // execs the API in its own place, so this pid is the API's master. The user is postgres: the test
+  // cluster's socket folder is private to it (and root), as any other local account must stay out.
+  const p = spawn('spawn-fcgi', ['-s', sock, '-M', '0660', '-G', 'www-data', '-u', 'postgres', '-g', 'nogroup', '-n', '--', API_BIN],
     { env, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   p.stderr.on('data', (c) => { stderr += c; });

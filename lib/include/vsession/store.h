@@ -17,6 +17,7 @@
 #include "vsession/buf.h"
 #include "vsession/db.h"
 #include "vsession/error.h"
+#include "vsession/loginkeys.h"
 #include "vsession/token.h"
 
 enum vs_role { VS_ROLE_NONE = 0, VS_ROLE_PARTNER, VS_ROLE_CLIENT, VS_ROLE_ADMIN };
@@ -81,7 +82,7 @@ enum vs_err vs_store_ping(struct vs_db *db);
 
 struct vs_audit {
 	int64_t     iActorId;     /* 0 = none */
-	const char *zActorEmail;  /* an attempted login email, else NULL */
+	const char *zActorEmail;  /* a failed login's keyed email hash ("hmac-sha256:<hex>"), else NULL */
 	const char *zAction;      /* "login", "video_session.update", ... */
 	const char *zObjectType;  /* NULL or "video_session", ... */
 	int64_t     iObjectId;    /* 0 = none */
@@ -101,9 +102,11 @@ enum vs_err vs_audit_write_read(struct vs_db *db, const struct vs_origin *o, con
 /*
  * Reserves one attempt on each non-NULL key (limits nMax1, nMax2) in a fixed
  * window of iWindowSec seconds that starts at the first attempt. When either
- * key is over its limit the reservation is undone and VS_ERR_RATE_LIMITED is
- * returned with *piRetryAfter seconds until that window ends. A reserved
- * attempt counts as a failure until vs_limit_release() gives it back.
+ * key is already at its limit nothing is written at all; when a concurrent
+ * try pushed one over, the reservation is undone. Either way
+ * VS_ERR_RATE_LIMITED is returned with *piRetryAfter seconds until that
+ * window ends. A reserved attempt counts as a failure until
+ * vs_limit_release() gives it back.
  */
 enum vs_err vs_limit_reserve(struct vs_db *db, const char *zKey1, int nMax1,
 			     const char *zKey2, int nMax2, int iWindowSec, int *piRetryAfter);
@@ -112,6 +115,7 @@ enum vs_err vs_limit_release(struct vs_db *db, const char *zKey1, const char *zK
 #define VS_LOGIN_WINDOW_SEC   (15 * 60)
 #define VS_LOGIN_MAX_EMAIL    10
 #define VS_LOGIN_MAX_ADDR     50
+#define VS_LOGIN_MAX_DEVICE   10
 #define VS_VERIFY_WINDOW_SEC  (15 * 60)
 #define VS_VERIFY_MAX         5
 
@@ -135,17 +139,43 @@ enum vs_err vs_client_is_linked(struct vs_db *db, int64_t iPartner, int64_t iCli
 /* A partner's clients as the JSON object {"clients":[...]} into out. */
 enum vs_err vs_clients_json(struct vs_db *db, int64_t iPartner, struct vs_buf *out);
 
+/* What one login attempt brings; the strings belong to the caller. */
+struct vs_login_attempt {
+	const char *zEmail;            /* as typed; never stored */
+	const char *zPassword;
+	size_t      nPassword;
+	const char *zDeviceCookie;     /* the __Host-vs_device value, or NULL */
+	size_t      nDeviceCookie;
+	const unsigned char *pKey;     /* the server secret the keyed hashes and cookies use */
+	size_t      nKey;
+	int64_t     iTtlSec;           /* lifetime of the login session */
+};
+
+/* What a login attempt answers; fixed-size fields, nothing to free. */
+struct vs_login_result {
+	struct vs_user user;
+	char    zSid[VS_SID_MAX];
+	int64_t iExpiresSec;
+	int     iRetryAfter;                       /* with VS_ERR_RATE_LIMITED */
+	char    zDeviceCookie[VS_DEVICE_COOKIE_MAX]; /* on VS_OK: the device cookie to set */
+};
+
 /*
  * Checks the email and password under the login rate limits. On VS_OK fills
- * *pUser and opens a login session whose id is written to zSid (expires in
- * iTtlSec). VS_ERR_UNAUTHENTICATED for an unknown email or a wrong password
- * (same cost, same answer), VS_ERR_RATE_LIMITED with *piRetryAfter.
- * Every outcome is written to the audit log.
+ * pOut (user, login session id and expiry, the device cookie to set).
+ * VS_ERR_UNAUTHENTICATED for an unknown email or a wrong password (same
+ * cost, same answer), VS_ERR_RATE_LIMITED with pOut->iRetryAfter.
+ *
+ * Limits: VS_LOGIN_MAX_ADDR per client address (IPv6 by /64), and either
+ * VS_LOGIN_MAX_EMAIL per account (per keyed hash for an unknown email) or,
+ * for an attempt carrying a valid device cookie issued for that account,
+ * VS_LOGIN_MAX_DEVICE per device instead, so strangers failing on an email
+ * cannot lock its owner's own devices out. A refused (429) attempt writes
+ * nothing. Failed and successful attempts are audited under the user id,
+ * or the keyed hash of the typed email when it matches no user.
  */
-enum vs_err vs_login(struct vs_db *db, const struct vs_origin *o, const char *zEmail,
-		     const char *zPassword, size_t nPassword, int64_t iTtlSec,
-		     struct vs_user *pUser, char zSid[VS_SID_MAX], int64_t *piExpiresSec,
-		     int *piRetryAfter);
+enum vs_err vs_login(struct vs_db *db, const struct vs_origin *o, const struct vs_login_attempt *pIn,
+		     struct vs_login_result *pOut);
 
 /*
  * Checks that the login session zSid of user iUserId is live (not revoked,

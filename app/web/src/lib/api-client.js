@@ -1,8 +1,12 @@
 // The one HTTP client of the SPA (see shared/API.md).
 //
 // - Requests go to the same origin with credentials 'same-origin': the API's
-//   HttpOnly cookie `vs_session` (Path=/api) carries the login. No token is kept
+//   HttpOnly cookie `__Host-vs_session` carries the login. No token is kept
 //   in JavaScript.
+// - Every request carries `X-Requested-With: vsession`: the API refuses a change
+//   made with the login cookie unless it is JSON or carries this header (another
+//   site cannot send either without a CORS preflight), so a bodiless DELETE or
+//   join from the app passes and the same request started by another site does not.
 // - Every non-2xx answer becomes an ApiError carrying the contract's
 //   {error:{code,message,field,details}} plus the HTTP status and, for 429,
 //   the Retry-After seconds.
@@ -61,7 +65,7 @@ function buildUrl(path, query) {
  * as an expired session.
  */
 export async function request(method, path, { body, query, auth = true, signal } = {}) {
-  const headers = { Accept: 'application/json' };
+  const headers = { Accept: 'application/json', 'X-Requested-With': 'vsession' };
   const init = { method, headers, credentials: 'same-origin', signal };
   if (body !== undefined) {
     headers['Content-Type'] = 'application/json';

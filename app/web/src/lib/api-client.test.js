@@ -16,6 +16,17 @@ describe('api client', () => {
     expect(init.body).toBe('{"a":1}');
   });
 
+  it('sends the app\'s own X-Requested-With header, also on bodiless changes', async () => {
+    const fetchMock = vi.fn().mockResolvedValue(new Response(null, { status: 204 }));
+    vi.stubGlobal('fetch', fetchMock);
+    await api.del('/video-sessions/7');
+    const [url, init] = fetchMock.mock.calls[0];
+    expect(url).toBe('/api/video-sessions/7');
+    expect(init.method).toBe('DELETE');
+    expect(init.body).toBeUndefined();
+    expect(init.headers['X-Requested-With']).toBe('vsession');
+  });
+
   it('turns the contract’s error body into an ApiError with field, details and Retry-After', async () => {
     vi.stubGlobal(
       'fetch',
