@@ -261,11 +261,20 @@ static void handle(FCGX_Request *fr, struct vs_ctx *ctx, struct vs_buf *pBody, s
 		}
 		req->zBody = pBody->zData;
 		req->nBody = pBody->nLen;
-		req->pJson = vs_json_parse_object(req->zBody, req->nBody);
-		if (req->pJson == NULL) {
-			vs_http_error(res, 400, "invalid_json",
-				      "The body must be one JSON object in valid UTF-8, without duplicate keys.", NULL);
-			return;
+		{
+			const char *zNulField = NULL;
+			req->pJson = vs_json_parse_object_nul(req->zBody, req->nBody, &zNulField);
+			if (req->pJson == NULL) {
+				vs_http_error(res, 400, "invalid_json",
+					      "The body must be one JSON object in valid UTF-8, without duplicate keys.", NULL);
+				return;
+			}
+			if (zNulField != NULL) {
+				/* valid JSON, but no text we keep may hold a NUL character */
+				vs_http_error(res, 422, "validation_failed",
+					      "A text must not contain the NUL character (\\u0000).", zNulField);
+				return;
+			}
 		}
 	} else if (bHasBody) {
 		vs_http_error(res, 415, "unsupported_media_type", "This request takes no body.", NULL);
