@@ -78,6 +78,18 @@ static bool check_times(int64_t iStart, int64_t iEnd, struct vs_outcome *pOut)
 	return true;
 }
 
+/*
+ * Who read which appointment's notes (the partner or an admin: everyone who
+ * may read an appointment sees its notes), committed without a disk sync as
+ * every read audit is. An error here refuses the read.
+ */
+static enum vs_err audit_notes_read(struct vs_db *db, const struct vs_view *v, const char *zAction,
+				    const char *zType, int64_t iObj)
+{
+	struct vs_audit a = { v->c != NULL ? v->c->iId : 0, NULL, zAction, zType, iObj, "ok" };
+	return vs_audit_write_read(db, v->o, &a);
+}
+
 static struct vs_stmt stList = VS_STMT_CUSTOM_PLAN("appt_list", 3, true,
 	"SELECT " APPT_COLS APPT_FROM " WHERE a.partner_id = $1"
 	" AND a.ends_at > coalesce($2::timestamptz, '-infinity')"
@@ -93,6 +105,7 @@ enum vs_err vs_appointments_list(struct vs_db *db, const struct vs_view *v, int6
 			      iToUs ? vs_db_param_time(zT, iToUs) : NULL };
 	PGresult *r;
 	enum vs_err rc = vs_authorize_partner_collection(v->c, iPartner, VS_ACT_READ);
+	int n;
 
 	if (rc != VS_OK)
 		return rc;
@@ -105,7 +118,11 @@ enum vs_err vs_appointments_list(struct vs_db *db, const struct vs_view *v, int6
 		appt_json(out, r, i);
 	}
 	vs_buf_puts(out, "]}");
+	n = PQntuples(r);
 	PQclear(r);
+	/* notes were read: audited as a session's notes are, or the answer is an error */
+	if (n > 0)
+		return audit_notes_read(db, v, "appointment.list_notes_read", "partner", iPartner);
 	return VS_OK;
 }
 
@@ -200,7 +217,7 @@ enum vs_err vs_appointment_read(struct vs_db *db, const struct vs_view *v, int64
 		return rc;
 	appt_json(out, r, 0);
 	PQclear(r);
-	return VS_OK;
+	return audit_notes_read(db, v, "appointment.notes_read", "appointment", iId);
 }
 
 static struct vs_stmt stUpdate = VS_STMT("appt_update", 9, false,

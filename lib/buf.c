@@ -2,6 +2,8 @@
  * buf.c — growable NUL-terminated byte buffers.
  *
  * Invariant: when zData is not NULL, zData[nLen] == '\0' and nLen < nCap.
+ * Once bFailed is set, nothing more is appended until a reset: the contents
+ * are then a prefix of what the writer meant, and must not be sent.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -10,9 +12,19 @@
 
 #include "vsession/buf.h"
 
+#ifdef VSESSION_TESTING
+static long nTestFailAfter = -1;
+
+void vs_buf_test_fail_after(long n)
+{
+	nTestFailAfter = n;
+}
+#endif
+
 void vs_buf_reset(struct vs_buf *b)
 {
 	b->nLen = 0;
+	b->bFailed = false;
 	if (b->zData != NULL)
 		b->zData[0] = '\0';
 }
@@ -22,6 +34,7 @@ void vs_buf_free(struct vs_buf *b)
 	free(b->zData);
 	b->zData = NULL;
 	b->nLen = b->nCap = 0;
+	b->bFailed = false;
 }
 
 enum vs_err vs_buf_reserve(struct vs_buf *b, size_t nMore)
@@ -29,8 +42,20 @@ enum vs_err vs_buf_reserve(struct vs_buf *b, size_t nMore)
 	size_t nNeed, nNew;
 	char *z;
 
-	if (nMore > SIZE_MAX - b->nLen - 1)
+	if (b->bFailed)
 		return VS_ERR_NOMEM;
+#ifdef VSESSION_TESTING
+	if (nTestFailAfter == 0) {
+		b->bFailed = true;
+		return VS_ERR_NOMEM;
+	}
+	if (nTestFailAfter > 0)
+		nTestFailAfter--;
+#endif
+	if (nMore > SIZE_MAX - b->nLen - 1) {
+		b->bFailed = true;
+		return VS_ERR_NOMEM;
+	}
 	nNeed = b->nLen + nMore + 1;
 	if (nNeed <= b->nCap)
 		return VS_OK;
@@ -38,8 +63,10 @@ enum vs_err vs_buf_reserve(struct vs_buf *b, size_t nMore)
 	while (nNew < nNeed)
 		nNew = nNew > SIZE_MAX / 2 ? nNeed : nNew * 2;
 	z = realloc(b->zData, nNew);
-	if (z == NULL)
+	if (z == NULL) {
+		b->bFailed = true;
 		return VS_ERR_NOMEM;
+	}
 	if (b->zData == NULL)
 		z[0] = '\0';
 	b->zData = z;
@@ -76,6 +103,8 @@ enum vs_err vs_buf_printf(struct vs_buf *b, const char *fmt, ...)
 	va_start(ap, fmt);
 	n = vsnprintf(NULL, 0, fmt, ap);
 	va_end(ap);
+	if (n < 0)
+		b->bFailed = true;
 	if (n < 0 || vs_buf_reserve(b, (size_t)n) != VS_OK)
 		return VS_ERR_NOMEM;
 	va_start(ap, fmt);

@@ -184,8 +184,9 @@ static bool load_jitsi(struct vs_config *cfg, char *zErr, size_t nErr)
 				 zAppId == NULL ? "JITSI_APP_ID" : "JITSI_APP_SECRET");
 			return false;
 		}
-		if (nSecret < 16) {
-			snprintf(zErr, nErr, "JITSI_APP_SECRET must be at least 16 bytes");
+		/* the one rule, the same as lib/token.c's when it signs: refused here, at start */
+		if (nSecret < VS_TOKEN_MIN_SECRET) {
+			snprintf(zErr, nErr, "JITSI_APP_SECRET must be at least %d bytes (got %zu)", VS_TOKEN_MIN_SECRET, nSecret);
 			return false;
 		}
 		cfg->zJitsiAppId = strdup(zAppId);
@@ -334,6 +335,10 @@ static enum vs_err load(struct vs_config *cfg, int use, struct problems *pr)
 	if (!integer("VSESSION_TOKEN_TTL", 12 * 3600, 300, 30 * 86400, &v, zE, sizeof(zE)) && !problem(pr, zE))
 		goto fail;
 	cfg->iTokenTtlSec = v;
+	/* at most ten years: every end time then stays far inside RFC 3339's four-digit years */
+	if (!integer("VSESSION_SCHEDULING_HORIZON_DAYS", 730, 1, 3650, &v, zE, sizeof(zE)) && !problem(pr, zE))
+		goto fail;
+	cfg->iHorizonDays = (int)v;
 	if (!secret("VSESSION_JWT_SECRET", true, &zSecret, &n, zE, sizeof(zE))) {
 		if (!problem(pr, zE))
 			goto fail;

@@ -6,7 +6,12 @@
  * passed (remembered in session_verifications until the session ends), or
  * to a guest holding the live invite and the password. The window opens 15
  * minutes before the start and closes at the end; cancelled sessions never
- * open. Every granted join is audited; tokens never are.
+ * open. Every granted join is audited, and a join whose audit row cannot be
+ * written is not granted; tokens never are audited.
+ *
+ * Guests are shown by the name they typed, cleaned of invisible and
+ * reordering characters, never the same as the partner's or the client's
+ * name, and marked "(guest)", so nobody in the room can pass for someone else.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,8 +22,9 @@
 #include "vsession/store.h"
 #include "vsession/timeutil.h"
 #include "vsession/token.h"
+#include "vsession/utf8.h"
 
-enum vs_err vs_session_check_password(struct vs_db *db, int64_t iId, const char *zHash,
+enum vs_err vs_session_check_password(struct vs_db *db, int64_t iId, const char *zCaller, const char *zHash,
 				      const char *zPassword, size_t nPassword, struct vs_outcome *pOut);
 
 #define VS_JITSI_GRACE_SEC (30 * 60)
@@ -135,11 +141,11 @@ static enum vs_err join_answer(const struct vs_jitsi_config *j, const PGresult *
 	return VS_OK;
 }
 
-static void audit_join(struct vs_db *db, const struct vs_view *v, const char *zAction, int64_t iId,
-		       const char *zOutcome)
+static enum vs_err audit_join(struct vs_db *db, const struct vs_view *v, const char *zAction, int64_t iId,
+			      const char *zOutcome)
 {
 	struct vs_audit a = { v->c ? v->c->iId : 0, NULL, zAction, "video_session", iId, zOutcome };
-	vs_audit_write(db, v->o, &a);
+	return vs_audit_write(db, v->o, &a);
 }
 
 enum vs_err vs_session_join(struct vs_db *db, const struct vs_view *v, const struct vs_jitsi_config *j,
@@ -181,24 +187,29 @@ enum vs_err vs_session_join(struct vs_db *db, const struct vs_view *v, const str
 	snprintf(zUserId, sizeof(zUserId), "user-%lld", (long long)v->c->iId);
 	rc = join_answer(j, r, v->iNowUs, zUserId, zDisplay, bPartner, out);
 	PQclear(r);
+	/* no audit row, no room: the caller answers the error and drops the body */
 	if (rc == VS_OK)
-		audit_join(db, v, "video_session.join", iId, "ok");
+		rc = audit_join(db, v, "video_session.join", iId, "ok");
 	return rc;
 }
 
 /* ---- guest invites ------------------------------------------------------ */
 
-static struct vs_stmt stInvite = VS_STMT("invite_upsert", 2, false,
-	"INSERT INTO invites (video_session_id, token_sha256, expires_at)"
-	" SELECT id, $2, end_date FROM video_sessions WHERE id = $1"
-	" ON CONFLICT (video_session_id) DO UPDATE SET token_sha256 = excluded.token_sha256,"
-	"  created_at = now(), expires_at = excluded.expires_at");
+/* The new invite (replacing the old one) and its audit row, in one statement. */
+static struct vs_stmt stInvite = VS_STMT("invite_upsert", 5, false,
+	"WITH i AS (INSERT INTO invites (video_session_id, token_sha256, expires_at)"
+	"  SELECT id, $2, end_date FROM video_sessions WHERE id = $1"
+	"  ON CONFLICT (video_session_id) DO UPDATE SET token_sha256 = excluded.token_sha256,"
+	"   created_at = now(), expires_at = excluded.expires_at RETURNING video_session_id)"
+	" INSERT INTO audit_log (actor_id, action, object_type, object_id, outcome, request_id, client_addr)"
+	" SELECT $3, 'video_session.invite', 'video_session', i.video_session_id, 'ok', $4, $5 FROM i");
 
 enum vs_err vs_session_invite(struct vs_db *db, const struct vs_view *v, int64_t iId,
 			      struct vs_buf *out, struct vs_outcome *pOut)
 {
-	char zId[24], zToken[VS_B64URL_LEN(32) + 1], zHash[65];
-	const char *az[2] = { vs_db_param_i64(zId, iId), NULL };
+	char zId[24], zToken[VS_B64URL_LEN(32) + 1], zHash[65], zActor[24];
+	const char *az[5] = { vs_db_param_i64(zId, iId), NULL, vs_db_param_i64(zActor, v->c->iId),
+			      vs_origin_request_id(v->o), v->o != NULL ? v->o->zClientAddr : NULL };
 	PGresult *r;
 	enum vs_err rc;
 
@@ -214,34 +225,59 @@ enum vs_err vs_session_invite(struct vs_db *db, const struct vs_view *v, int64_t
 		rc = VS_ERR_INVALID_STATE;
 	}
 	PQclear(r);
+	/* loaded and authorized: only now is a slot of the partner's write limit spent */
+	if (rc == VS_OK && (rc = vs_write_limit_reserve(db, v->c->iId, &pOut->iRetryAfter)) == VS_ERR_RATE_LIMITED)
+		set_msg(pOut, NULL, "Too many new session passwords and invites; try again later.");
 	if (rc != VS_OK)
 		return rc;
 	if ((rc = vs_random_token(zToken, 32)) != VS_OK)
 		return rc;
 	vs_sha256_hex(zToken, strlen(zToken), zHash);
 	az[1] = zHash;
-	if ((rc = vs_db_exec(db, &stInvite, az, &r)) != VS_OK)
+	if ((rc = vs_db_exec(db, &stInvite, az, &r)) != VS_OK) {
+		explicit_bzero(zToken, sizeof(zToken));
 		return rc;
+	}
 	PQclear(r);
 	vs_buf_puts(out, "{\"invite_url\":\"");
 	vs_buf_printf(out, "%s/join/%lld?invite=%s", v->zPublicUrl, (long long)iId, zToken);
 	vs_buf_puts(out, "\"}");
 	explicit_bzero(zToken, sizeof(zToken));
-	audit_join(db, v, "video_session.invite", iId, "ok");
 	return VS_OK;
 }
+
+/*
+ * True when the cleaned guest name $2 is, ignoring case and white space, the
+ * partner's name, the client's, or the alias the partner gave the client.
+ */
+static struct vs_stmt stGuestNameTaken = VS_STMT("guest_name_taken", 2, true,
+	"SELECT EXISTS (SELECT 1 FROM video_sessions s JOIN users p ON p.id = s.partner_id"
+	" JOIN users u ON u.id = s.user_id"
+	" LEFT JOIN partner_clients pc ON pc.partner_id = s.partner_id AND pc.client_id = s.user_id"
+	" WHERE s.id = $1 AND lower(regexp_replace($2, '[[:space:]]', '', 'g')) IN"
+	"  (lower(regexp_replace(p.name, '[[:space:]]', '', 'g')), lower(regexp_replace(u.name, '[[:space:]]', '', 'g')),"
+	"   lower(regexp_replace(coalesce(pc.alias, ''), '[[:space:]]', '', 'g'))))");
+
+#define VS_GUEST_NAME_MAX 100   /* code points, after cleaning */
+#define VS_GUEST_SUFFIX " (guest)"
 
 static struct vs_stmt stInviteCheck = VS_STMT("invite_check", 2, true,
 	"SELECT 1 FROM invites i JOIN video_sessions s ON s.id = i.video_session_id"
 	" WHERE i.video_session_id = $1 AND i.token_sha256 = $2 AND s.end_date > now()");
 
-enum vs_err vs_guest_join(struct vs_db *db, const struct vs_view *v, const struct vs_jitsi_config *j,
-			  int64_t iId, const char *zInvite, const char *zPassword, size_t nPassword,
-			  bool bPassword, const char *zName, struct vs_buf *out, struct vs_outcome *pOut)
+/*
+ * The guest join once the name is clean (zName, at most VS_GUEST_NAME_MAX
+ * code points): invite, window, password, then the name against the
+ * session's people, and the answer with its audit row.
+ */
+static enum vs_err guest_join(struct vs_db *db, const struct vs_view *v, const struct vs_jitsi_config *j,
+			      int64_t iId, const char *zInvite, const char *zPassword, size_t nPassword,
+			      bool bPassword, const char *zName, struct vs_buf *out, struct vs_outcome *pOut)
 {
-	char zId[24], zHash[65], zPwHash[VS_PASSWORD_HASH_MAX] = "", zGuestId[48];
+	char zId[24], zHash[65], zPwHash[VS_PASSWORD_HASH_MAX] = "", zGuestId[48], zCaller[32];
+	char zDisplay[VS_GUEST_NAME_MAX * 4 + sizeof(VS_GUEST_SUFFIX)];
 	const char *az[2] = { vs_db_param_i64(zId, iId), zHash };
-	PGresult *r;
+	PGresult *r = NULL, *rName;
 	enum vs_err rc;
 	bool bOk;
 
@@ -255,41 +291,78 @@ enum vs_err vs_guest_join(struct vs_db *db, const struct vs_view *v, const struc
 	if ((rc = vs_db_exec(db, &stJoinRow, (const char *[]){ zId, "0" }, &r)) != VS_OK)
 		return rc;
 	if (PQntuples(r) != 1) {
-		PQclear(r);
-		return VS_ERR_NOT_FOUND;
+		rc = VS_ERR_NOT_FOUND;
+		goto out;
 	}
-	if ((rc = check_window(r, v->iNowUs, pOut)) != VS_OK) {
-		PQclear(r);
-		return rc;
-	}
+	if ((rc = check_window(r, v->iNowUs, pOut)) != VS_OK)
+		goto out;
 	if (vs_db_bool(r, 0, JC_PW_ENABLED)) {
 		if (!bPassword) {
-			PQclear(r);
 			set_msg(pOut, "password", "This session needs its password.");
-			return VS_ERR_WRONG_PASSWORD;
+			rc = VS_ERR_WRONG_PASSWORD;
+			goto out;
 		}
+		/* each invite counts its own wrong tries: a guest never locks the client out */
+		snprintf(zCaller, sizeof(zCaller), "invite:%.16s", zHash);
 		snprintf(zPwHash, sizeof(zPwHash), "%s", PQgetvalue(r, 0, JC_PW_HASH));
-		rc = vs_session_check_password(db, iId, zPwHash, zPassword, nPassword, pOut);
+		rc = vs_session_check_password(db, iId, zCaller, zPwHash, zPassword, nPassword, pOut);
 		explicit_bzero(zPwHash, sizeof(zPwHash));
-		if (rc != VS_OK) {
-			PQclear(r);
-			if (rc == VS_ERR_WRONG_PASSWORD || rc == VS_ERR_RATE_LIMITED)
-				audit_join(db, v, "guest.verify_password", iId,
-					   rc == VS_ERR_WRONG_PASSWORD ? "failed" : "denied");
-			return rc;
+		if (rc == VS_ERR_WRONG_PASSWORD || rc == VS_ERR_RATE_LIMITED) {
+			enum vs_err rcAudit = audit_join(db, v, "guest.verify_password", iId,
+							 rc == VS_ERR_WRONG_PASSWORD ? "failed" : "denied");
+			if (rcAudit != VS_OK)
+				rc = rcAudit;
+		}
+		if (rc != VS_OK)
+			goto out;
+	}
+	{
+		const char *azName[2] = { zId, zName };
+		if ((rc = vs_db_exec(db, &stGuestNameTaken, azName, &rName)) != VS_OK)
+			goto out;
+		bOk = PQntuples(rName) == 1 && !vs_db_bool(rName, 0, 0);
+		PQclear(rName);
+		if (!bOk) {
+			set_msg(pOut, "name", "name must be your own name, not the name of someone in the session.");
+			rc = VS_ERR_INVALID;
+			goto out;
 		}
 	}
 	{
 		unsigned char a[6];
-		if ((rc = vs_random_bytes(a, sizeof(a))) != VS_OK) {
-			PQclear(r);
-			return rc;
-		}
+		if ((rc = vs_random_bytes(a, sizeof(a))) != VS_OK)
+			goto out;
 		snprintf(zGuestId, sizeof(zGuestId), "guest-%02x%02x%02x%02x%02x%02x", a[0], a[1], a[2], a[3], a[4], a[5]);
 	}
-	rc = join_answer(j, r, v->iNowUs, zGuestId, zName, false, out);
-	PQclear(r);
+	snprintf(zDisplay, sizeof(zDisplay), "%s%s", zName, VS_GUEST_SUFFIX);
+	rc = join_answer(j, r, v->iNowUs, zGuestId, zDisplay, false, out);
+	/* no audit row, no room: the caller answers the error and drops the body */
 	if (rc == VS_OK)
-		audit_join(db, v, "guest.join", iId, "ok");
+		rc = audit_join(db, v, "guest.join", iId, "ok");
+out:
+	PQclear(r);
+	return rc;
+}
+
+enum vs_err vs_guest_join(struct vs_db *db, const struct vs_view *v, const struct vs_jitsi_config *j,
+			  int64_t iId, const char *zInvite, const char *zPassword, size_t nPassword,
+			  bool bPassword, const char *zName, struct vs_buf *out, struct vs_outcome *pOut)
+{
+	size_t nName = strlen(zName), nCp;
+	char *zClean;
+	enum vs_err rc;
+
+	/* the name as others will see it, checked before anything is looked up */
+	if ((zClean = malloc(nName + 1)) == NULL)
+		return VS_ERR_NOMEM;
+	nCp = vs_utf8_display_name(zName, nName, zClean);
+	if (nCp == 0 || nCp == (size_t)-1 || nCp > VS_GUEST_NAME_MAX) {
+		free(zClean);
+		set_msg(pOut, "name", nCp > VS_GUEST_NAME_MAX && nCp != (size_t)-1
+			? "name must be at most 100 characters." : "name must have a visible character.");
+		return VS_ERR_INVALID;
+	}
+	rc = guest_join(db, v, j, iId, zInvite, zPassword, nPassword, bPassword, zClean, out, pOut);
+	free(zClean);
 	return rc;
 }

@@ -21,6 +21,7 @@
  * Invariant: nothing here allocates beyond what it frees before returning,
  * except the tree handed to the caller.
  */
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -56,6 +57,8 @@ struct scan {
 	size_t n;                /* its length */
 	size_t i;                /* the next byte to read */
 	unsigned nDepth;         /* containers currently open */
+	size_t iMember;          /* the top-level member being read (0-based) */
+	long iNulMember;         /* the first top-level member holding a \u0000, -1 for none */
 };
 
 static bool scan_value(struct scan *s);
@@ -101,8 +104,10 @@ static bool scan_hex4(struct scan *s, uint32_t *pV)
 
 /*
  * A string, s->i on the opening quote. Refuses raw bytes below 0x20 (NUL
- * included), ill-formed UTF-8, \u0000, and surrogate escapes that do not
- * form a high-low pair.
+ * included), ill-formed UTF-8, and surrogate escapes that do not form a
+ * high-low pair. A \u0000 escape is valid JSON: it is let through and the
+ * top-level member it is in is remembered (cJSON cuts the string there, so
+ * the caller refuses that field by name).
  */
 static bool scan_string(struct scan *s)
 {
@@ -133,8 +138,13 @@ static bool scan_string(struct scan *s)
 		c = s->a[s->i++];
 		if (strchr("\"\\/bfnrt", c) != NULL && c != '\0')
 			continue;
-		if (c != 'u' || !scan_hex4(s, &cp) || cp == 0)
+		if (c != 'u' || !scan_hex4(s, &cp))
 			return false;
+		if (cp == 0) {
+			if (s->iNulMember < 0)
+				s->iNulMember = (long)s->iMember;
+			continue;
+		}
 		if (cp >= 0xDC00 && cp <= 0xDFFF)
 			return false;  /* a low surrogate with no high one before it */
 		if (cp >= 0xD800 && cp <= 0xDBFF) {
@@ -204,6 +214,8 @@ static bool scan_container(struct scan *s, unsigned char cOpen, unsigned char cC
 	}
 	for (;;) {
 		if (bObject) {
+			if (s->nDepth == 1 && s->iMember < (size_t)LONG_MAX)
+				s->iMember++;
 			if (!scan_string(s))
 				return false;
 			scan_ws(s);
@@ -240,15 +252,20 @@ static bool scan_value(struct scan *s)
 	}
 }
 
-/* True when the n bytes at z are one strict JSON object and nothing else. */
-static bool scan_document(const char *z, size_t n)
+/*
+ * True when the n bytes at z are one strict JSON object and nothing else.
+ * *piNulMember: the first top-level member (0-based) with a \u0000, or -1.
+ */
+static bool scan_document(const char *z, size_t n, long *piNulMember)
 {
-	struct scan s = { (const unsigned char *)z, n, 0, 0 };
+	struct scan s = { (const unsigned char *)z, n, 0, 0, 0, -1 };
 
 	scan_ws(&s);
 	if (s.i >= s.n || s.a[s.i] != '{' || !scan_value(&s))
 		return false;
 	scan_ws(&s);
+	/* iMember counted from 1 as each key began */
+	*piNulMember = s.iNulMember > 0 ? s.iNulMember - 1 : -1;
 	return s.i == s.n;
 }
 
@@ -311,11 +328,25 @@ static bool tree_keys_unique(const cJSON *item)
  */
 cJSON *vs_json_parse_object(const char *z, size_t n)
 {
+	const char *zNul = NULL;
+	cJSON *root = vs_json_parse_object_nul(z, n, &zNul);
+
+	if (root != NULL && zNul != NULL) {
+		cJSON_Delete(root);
+		root = NULL;
+	}
+	return root;
+}
+
+cJSON *vs_json_parse_object_nul(const char *z, size_t n, const char **pzNulField)
+{
 	char *zCopy = NULL;
 	const char *zEnd = NULL;
 	cJSON *root = NULL;
+	long iNul = -1;
 
-	if (z == NULL || n == SIZE_MAX || !scan_document(z, n))
+	*pzNulField = NULL;
+	if (z == NULL || n == SIZE_MAX || !scan_document(z, n, &iNul))
 		return NULL;
 	zCopy = malloc(n + 1);
 	if (zCopy == NULL)
@@ -323,7 +354,18 @@ cJSON *vs_json_parse_object(const char *z, size_t n)
 	memcpy(zCopy, z, n);
 	zCopy[n] = '\0';
 	root = cJSON_ParseWithLengthOpts(zCopy, n + 1, &zEnd, 1);
-	if (root == NULL || !cJSON_IsObject(root) || zEnd != zCopy + n ||
+	if (root != NULL && cJSON_IsObject(root) && zEnd == zCopy + n && iNul >= 0) {
+		/* cut strings may now look like duplicates: the NUL is the fault to name */
+		const cJSON *m = root->child;
+		for (long k = 0; m != NULL && k < iNul; k++)
+			m = m->next;
+		if (m != NULL && m->string != NULL) {
+			*pzNulField = m->string;
+			free(zCopy);
+			return root;
+		}
+	}
+	if (root == NULL || !cJSON_IsObject(root) || zEnd != zCopy + n || iNul >= 0 ||
 	    !tree_keys_unique(root)) {
 		cJSON_Delete(root);
 		root = NULL;

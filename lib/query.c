@@ -170,6 +170,11 @@ fail:
 	return VS_ERR_INVALID;
 }
 
+bool vs_query_bad_is_key(const char *zBad)
+{
+	return zBad != NULL && zBad == zBadKey;
+}
+
 /* Linear search: there are at most VS_QUERY_MAX pairs. */
 const char *vs_query_get(const struct vs_query *q, const char *zKey)
 {

@@ -121,11 +121,11 @@ static bool sees_notes(const struct vs_caller *c)
 	return c->eRole == VS_ROLE_PARTNER || c->eRole == VS_ROLE_ADMIN;
 }
 
-static void audit(struct vs_db *db, const struct vs_view *v, const char *zAction,
-		  const char *zType, int64_t iObj, const char *zOutcome)
+static enum vs_err audit(struct vs_db *db, const struct vs_view *v, const char *zAction,
+			 const char *zType, int64_t iObj, const char *zOutcome)
 {
 	struct vs_audit a = { v->c != NULL ? v->c->iId : 0, NULL, zAction, zType, iObj, zOutcome };
-	vs_audit_write(db, v->o, &a);
+	return vs_audit_write(db, v->o, &a);
 }
 
 /* An audit row inside the caller's open transaction. */
@@ -137,11 +137,11 @@ static enum vs_err audit_tx(struct vs_db *db, const struct vs_view *v, const cha
 }
 
 /* Reads of notes are audited too, without a disk sync per read. */
-static void audit_read(struct vs_db *db, const struct vs_view *v, const char *zAction,
-		       const char *zType, int64_t iObj)
+static enum vs_err audit_read(struct vs_db *db, const struct vs_view *v, const char *zAction,
+			      const char *zType, int64_t iObj)
 {
 	struct vs_audit a = { v->c != NULL ? v->c->iId : 0, NULL, zAction, zType, iObj, "ok" };
-	vs_audit_write_read(db, v->o, &a);
+	return vs_audit_write_read(db, v->o, &a);
 }
 
 /* ---- conflicts ---------------------------------------------------------- */
@@ -352,117 +352,205 @@ enum vs_err vs_session_read(struct vs_db *db, const struct vs_view *v, int64_t i
 static struct vs_stmt stLock = VS_STMT("session_lock", 1, false,
 	"SELECT " SESSION_COLS SESSION_FROM " WHERE s.id = $1 FOR UPDATE");
 
-static struct vs_stmt stUpdate = VS_STMT("session_update", 10, false,
+/* $11/$12: a new room name and Jitsi password (when the client changes), NULL to keep them. */
+static struct vs_stmt stUpdate = VS_STMT("session_update", 12, false,
 	"WITH s AS (UPDATE video_sessions SET user_id = $2, title = $3, session_date = $4::timestamptz,"
 	"   duration_minutes = $5::int, end_date = $4::timestamptz + make_interval(mins => $5::int),"
 	"   status = $6, password_enabled = $7::bool,"
 	"   password_hash = CASE WHEN $8 = 'keep' THEN password_hash WHEN $8 = 'none' THEN NULL ELSE $8 END,"
-	"   notes = $9, sequence = sequence + 1, updated_at = now()"
+	"   notes = $9, sequence = sequence + 1, updated_at = now(),"
+	"   meeting_room_id = coalesce($11, meeting_room_id), jitsi_password = coalesce($12, jitsi_password)"
 	"  WHERE id = $1 RETURNING *)"
 	" SELECT " SESSION_COLS " FROM s"
 	" WHERE $10::int IS NOT NULL");
+
+/*
+ * A new client: every way in that the old client had ends with the change,
+ * in the same transaction — invites, passed password checks and the
+ * password counters of the session — and the change is audited.
+ */
+static struct vs_stmt stRevokeAccess = VS_STMT("session_revoke_access", 5, false,
+	"WITH i AS (DELETE FROM invites WHERE video_session_id = $1 RETURNING 1),"
+	" v AS (DELETE FROM session_verifications WHERE video_session_id = $1 RETURNING 1),"
+	" c AS (DELETE FROM attempt_counters WHERE key = $2 OR key LIKE $2 || ':%' RETURNING 1)"
+	" INSERT INTO audit_log (actor_id, action, object_type, object_id, outcome, request_id, client_addr)"
+	" SELECT $3, 'video_session.client_change', 'video_session', $1, 'ok', $4, $5"
+	" FROM (SELECT (SELECT count(*) FROM i) + (SELECT count(*) FROM v) + (SELECT count(*) FROM c)) x");
+
+/* What an update will do to the current row r, once its input is known. */
+struct update_plan {
+	const char *zStored;       /* the stored status (points into r) */
+	int64_t     iUser, iNewStart, iNewEnd;
+	int         nDur;
+	bool        bPwNow;        /* the session has a password after the change */
+	bool        bNewPw;        /* a new 6-digit password is made (and shown once) */
+	bool        bClientChange; /* another client: new room, new secrets, old access revoked */
+};
+
+/*
+ * Decides an update of row r and refuses what the rules forbid. Runs twice:
+ * on a first read, so that nothing is spent (a rate-limit slot, argon2id)
+ * for a request that will be refused, and again under the row lock.
+ */
+static enum vs_err plan_update(const struct vs_view *v, const PGresult *r,
+			       const struct vs_session_input *in, struct update_plan *p,
+			       struct vs_outcome *pOut)
+{
+	int64_t iStart = vs_db_i64(r, 0, SC_START), iEnd = vs_db_i64(r, 0, SC_END);
+	bool bPwWas = vs_db_bool(r, 0, SC_PW_ENABLED), bMoved;
+	const char *zStatus;
+
+	p->zStored = PQgetvalue(r, 0, SC_STATUS);
+	zStatus = vs_session_status_at(p->zStored, iStart, iEnd, v->iNowUs);
+	p->iUser = in->bUser ? in->iUserId : vs_db_i64(r, 0, SC_USER);
+	p->bClientChange = p->iUser != vs_db_i64(r, 0, SC_USER);
+	p->iNewStart = in->bStart ? in->iStartUs : iStart;
+	p->nDur = in->bDuration ? in->nDuration : (int)vs_db_i64(r, 0, SC_DURATION);
+	p->iNewEnd = p->iNewStart + (int64_t)p->nDur * 60 * VS_US_PER_SEC;
+	bMoved = p->iNewStart != iStart || p->iNewEnd != iEnd || p->bClientChange;
+	if ((!strcmp(zStatus, "cancelled") || !strcmp(zStatus, "completed")) &&
+	    (bMoved || in->bRegenerate || (in->bPasswordEnabled && in->bPasswordEnabledValue != bPwWas))) {
+		set_msg(pOut, NULL, !strcmp(zStatus, "cancelled") ? "A cancelled session cannot be moved or changed."
+			: "A completed session cannot be moved or changed.");
+		return VS_ERR_INVALID_STATE;
+	}
+	if (in->bStart && p->iNewStart != iStart && p->iNewStart < v->iNowUs) {
+		set_msg(pOut, "session_date", "session_date must not be in the past.");
+		return VS_ERR_INVALID;
+	}
+	p->bPwNow = in->bPasswordEnabled ? in->bPasswordEnabledValue : bPwWas;
+	if (!p->bPwNow && in->bRegenerate) {
+		set_msg(pOut, "regenerate_password", "A session without a password cannot regenerate one.");
+		return VS_ERR_INVALID;
+	}
+	/* the old client knows the old password: a new client gets a new one */
+	p->bNewPw = p->bPwNow && (in->bRegenerate || !bPwWas || p->bClientChange);
+	return VS_OK;
+}
+
+enum vs_err vs_write_limit_reserve(struct vs_db *db, int64_t iUser, int *piRetryAfter)
+{
+	char zKey[48];
+
+	snprintf(zKey, sizeof(zKey), "write:user:%lld", (long long)iUser);
+	return vs_limit_reserve(db, zKey, VS_WRITE_MAX, NULL, 0, VS_WRITE_WINDOW_SEC, piRetryAfter);
+}
+
+/* The key of a session's password counters: the session's total; each caller's adds ":<caller>". */
+static void verify_key(char *z, size_t n, int64_t iId)
+{
+	snprintf(z, n, "verify:session:%lld", (long long)iId);
+}
 
 enum vs_err vs_session_update(struct vs_db *db, const struct vs_view *v, int64_t iId,
 			      const struct vs_session_input *in, struct vs_buf *out,
 			      struct vs_outcome *pOut)
 {
-	char zId[24], zU[24], zStart[40], zDur[24];
+	char zId[24], zU[24], zStart[40], zDur[24], zRoom[64] = "", zJpw[64] = "";
 	char zPw[VS_SESSION_PASSWORD_DIGITS + 1] = "", zHash[VS_PASSWORD_HASH_MAX] = "";
-	const char *az[10];
+	const char *az[12];
+	const char *azId[1] = { vs_db_param_i64(zId, iId) };
 	PGresult *r = NULL, *rNew = NULL;
 	enum vs_err rc;
-	bool bNewPw = false, bPwWas, bPwNow, bMoved, bLinked;
-	int64_t iStart, iEnd, iNewStart, iNewEnd, iUser;
-	int nDur;
-	const char *zStatus, *zStored;
+	bool bLinked;
+	struct update_plan p;
+	bool bNothing = !in->bUser && !in->bTitle && !in->bStart && !in->bDuration && !in->bPasswordEnabled &&
+			!in->bNotes && !in->bCancel && !in->bRegenerate;
 
-	/* Hash outside the transaction: argon2id takes ~20 ms and the row is locked inside. */
-	if (in->bRegenerate || (in->bPasswordEnabled && in->bPasswordEnabledValue)) {
-		if ((rc = new_password(zPw, zHash)) != VS_OK)
-			return rc;
-	}
-	if ((rc = vs_db_command(db, "BEGIN")) != VS_OK)
+	/*
+	 * Load and authorize first, then decide, and only then spend: a slot of
+	 * the caller's write limit and argon2id (~20 ms) are for requests that
+	 * will be carried out. The hash is made outside the transaction, which
+	 * holds the row lock.
+	 */
+	if ((rc = load(db, v, iId, VS_ACT_WRITE, &r)) != VS_OK)
 		return rc;
-	{
-		const char *azId[1] = { vs_db_param_i64(zId, iId) };
-		if ((rc = vs_db_exec(db, &stLock, azId, &r)) != VS_OK)
-			goto out;
+	if (!bNothing) {
+		rc = plan_update(v, r, in, &p, pOut);
+		if (rc == VS_OK && p.bClientChange) {
+			rc = vs_client_is_linked(db, v->c->iId, p.iUser, &bLinked);
+			if (rc == VS_OK && !bLinked) {
+				set_msg(pOut, "user_id", "user_id must be one of your clients.");
+				rc = VS_ERR_INVALID;
+			}
+		}
+		if (rc == VS_OK && (p.bNewPw || p.bClientChange) &&
+		    (rc = vs_write_limit_reserve(db, v->c->iId, &pOut->iRetryAfter)) == VS_ERR_RATE_LIMITED)
+			set_msg(pOut, NULL, "Too many new session passwords and invites; try again later.");
+		if (rc == VS_OK && p.bNewPw)
+			rc = new_password(zPw, zHash);
+		if (rc == VS_OK && p.bClientChange)
+			rc = new_room(zRoom, zJpw);
 	}
+	PQclear(r);
+	r = NULL;
+	if (rc != VS_OK)
+		goto done;
+	if ((rc = vs_db_command(db, "BEGIN")) != VS_OK)
+		goto done;
+	if ((rc = vs_db_exec(db, &stLock, azId, &r)) != VS_OK)
+		goto out;
 	if (PQntuples(r) != 1) {
 		rc = VS_ERR_NOT_FOUND;
 		goto out;
 	}
 	if ((rc = vs_authorize_session(v->c, VS_ACT_WRITE, vs_db_i64(r, 0, SC_PARTNER), vs_db_i64(r, 0, SC_USER))) != VS_OK)
 		goto out;
-	if (!in->bUser && !in->bTitle && !in->bStart && !in->bDuration && !in->bPasswordEnabled &&
-	    !in->bNotes && !in->bCancel && !in->bRegenerate) {
+	if (bNothing) {
 		/* nothing to change: answer the session as it is, without a new SEQUENCE */
 		session_json(out, v, r, 0, true, NULL);
 		rc = vs_db_command(db, "COMMIT");
 		goto done;
 	}
-	iStart = vs_db_i64(r, 0, SC_START);
-	iEnd = vs_db_i64(r, 0, SC_END);
-	zStored = PQgetvalue(r, 0, SC_STATUS);
-	zStatus = vs_session_status_at(zStored, iStart, iEnd, v->iNowUs);
-	bPwWas = vs_db_bool(r, 0, SC_PW_ENABLED);
-	iUser = in->bUser ? in->iUserId : vs_db_i64(r, 0, SC_USER);
-	iNewStart = in->bStart ? in->iStartUs : iStart;
-	nDur = in->bDuration ? in->nDuration : (int)vs_db_i64(r, 0, SC_DURATION);
-	iNewEnd = iNewStart + (int64_t)nDur * 60 * VS_US_PER_SEC;
-	bMoved = iNewStart != iStart || iNewEnd != iEnd || iUser != vs_db_i64(r, 0, SC_USER);
-	if ((!strcmp(zStatus, "cancelled") || !strcmp(zStatus, "completed")) &&
-	    (bMoved || in->bRegenerate || (in->bPasswordEnabled && in->bPasswordEnabledValue != bPwWas))) {
-		set_msg(pOut, NULL, !strcmp(zStatus, "cancelled") ? "A cancelled session cannot be moved or changed."
-			: "A completed session cannot be moved or changed.");
-		rc = VS_ERR_INVALID_STATE;
+	/* decided again on the locked row: it may have changed since the first read */
+	if ((rc = plan_update(v, r, in, &p, pOut)) != VS_OK)
 		goto out;
-	}
-	if (in->bStart && iNewStart != iStart && iNewStart < v->iNowUs) {
-		set_msg(pOut, "session_date", "session_date must not be in the past.");
-		rc = VS_ERR_INVALID;
+	if (p.bNewPw && zHash[0] == '\0' && (rc = new_password(zPw, zHash)) != VS_OK)
 		goto out;
-	}
-	if (in->bUser && iUser != vs_db_i64(r, 0, SC_USER)) {
-		if ((rc = vs_client_is_linked(db, v->c->iId, iUser, &bLinked)) != VS_OK)
-			goto out;
-		if (!bLinked) {
-			set_msg(pOut, "user_id", "user_id must be one of your clients.");
-			rc = VS_ERR_INVALID;
-			goto out;
-		}
-	}
-	bPwNow = in->bPasswordEnabled ? in->bPasswordEnabledValue : bPwWas;
-	if (!bPwNow && in->bRegenerate) {
-		set_msg(pOut, "regenerate_password", "A session without a password cannot regenerate one.");
-		rc = VS_ERR_INVALID;
+	if (p.bClientChange && zRoom[0] == '\0' && (rc = new_room(zRoom, zJpw)) != VS_OK)
 		goto out;
-	}
-	bNewPw = bPwNow && (in->bRegenerate || !bPwWas);
 	az[0] = zId;
-	az[1] = vs_db_param_i64(zU, iUser);
+	az[1] = vs_db_param_i64(zU, p.iUser);
 	az[2] = in->bTitle ? in->zTitle : PQgetvalue(r, 0, SC_TITLE);
-	az[3] = vs_db_param_time(zStart, iNewStart);
-	az[4] = vs_db_param_i64(zDur, nDur);
-	az[5] = in->bCancel ? "cancelled" : zStored;
-	az[6] = bPwNow ? "true" : "false";
-	az[7] = !bPwNow ? "none" : bNewPw ? zHash : "keep";
+	az[3] = vs_db_param_time(zStart, p.iNewStart);
+	az[4] = vs_db_param_i64(zDur, p.nDur);
+	az[5] = in->bCancel ? "cancelled" : p.zStored;
+	az[6] = p.bPwNow ? "true" : "false";
+	az[7] = !p.bPwNow ? "none" : p.bNewPw ? zHash : "keep";
 	az[8] = in->bNotes ? in->zNotes : PQgetvalue(r, 0, SC_NOTES);
 	az[9] = "1";
+	az[10] = p.bClientChange ? zRoom : NULL;
+	az[11] = p.bClientChange ? zJpw : NULL;
 	rc = vs_db_exec(db, &stUpdate, az, &rNew);
 	if (rc == VS_ERR_CONFLICT) {
 		vs_db_command(db, "ROLLBACK");
-		vs_booking_conflict(db, v->c->iId, iNewStart, iNewEnd, "video_session", iId, pOut);
+		vs_booking_conflict(db, v->c->iId, p.iNewStart, p.iNewEnd, "video_session", iId, pOut);
 		goto done;
+	}
+	if (rc == VS_ERR_INVALID && p.bClientChange) {
+		/* the partner-client link went away since it was checked (the foreign key) */
+		set_msg(pOut, "user_id", "user_id must be one of your clients.");
+		goto out;
 	}
 	if (rc != VS_OK)
 		goto out;
+	if (p.bClientChange) {
+		char zKey[48], zActor[24];
+		const char *azR[5] = { zId, zKey, vs_db_param_i64(zActor, v->c->iId),
+				       vs_origin_request_id(v->o), v->o != NULL ? v->o->zClientAddr : NULL };
+		PGresult *rR;
+
+		verify_key(zKey, sizeof(zKey), iId);
+		if ((rc = vs_db_exec(db, &stRevokeAccess, azR, &rR)) != VS_OK)
+			goto out;
+		PQclear(rR);
+	}
 	/* the audit row commits with the change or not at all */
 	if ((rc = audit_tx(db, v, in->bCancel ? "video_session.cancel" : "video_session.update", "video_session", iId)) != VS_OK)
 		goto out;
 	if ((rc = vs_db_command(db, "COMMIT")) != VS_OK)
 		goto done;
-	session_json(out, v, rNew, 0, true, bNewPw ? zPw : NULL);
+	session_json(out, v, rNew, 0, true, p.bNewPw ? zPw : NULL);
 	goto done;
 out:
 	if (vs_db_in_transaction(db))
@@ -470,6 +558,7 @@ out:
 done:
 	explicit_bzero(zHash, sizeof(zHash));
 	explicit_bzero(zPw, sizeof(zPw));
+	explicit_bzero(zJpw, sizeof(zJpw));
 	PQclear(r);
 	PQclear(rNew);
 	return rc;
@@ -597,8 +686,9 @@ static enum vs_err list(struct vs_db *db, const struct vs_view *v, int iScope, i
 	}
 	vs_buf_putc(out, '}');
 	PQclear(r);
+	/* notes shown without their audit row are not shown: the caller answers the error instead */
 	if (sees_notes(v->c) && n > 0)
-		audit_read(db, v, "video_session.list_notes_read", iScope == 0 ? "partner" : "user", iOwner);
+		return audit_read(db, v, "video_session.list_notes_read", iScope == 0 ? "partner" : "user", iOwner);
 	return VS_OK;
 }
 
@@ -632,37 +722,46 @@ static struct vs_stmt stSecret = VS_STMT("session_secret", 1, true,
 	"SELECT partner_id, user_id, status, password_enabled, password_hash,"
 	" (extract(epoch FROM session_date) * 1000000)::int8, (extract(epoch FROM end_date) * 1000000)::int8"
 	" FROM video_sessions WHERE id = $1");
-static struct vs_stmt stVerified = VS_STMT("session_verified", 2, false,
-	"INSERT INTO session_verifications (video_session_id, user_id) VALUES ($1, $2)"
-	" ON CONFLICT (video_session_id, user_id) DO UPDATE SET verified_at = now()");
+/* The passed check and its audit row, in one statement: both or neither. */
+static struct vs_stmt stVerified = VS_STMT("session_verified", 4, false,
+	"WITH v AS (INSERT INTO session_verifications (video_session_id, user_id) VALUES ($1, $2)"
+	"  ON CONFLICT (video_session_id, user_id) DO UPDATE SET verified_at = now() RETURNING video_session_id)"
+	" INSERT INTO audit_log (actor_id, action, object_type, object_id, outcome, request_id, client_addr)"
+	" SELECT $2, 'video_session.verify_password', 'video_session', v.video_session_id, 'ok', $3, $4 FROM v");
 
 /*
- * Checks zPassword against the session's hash under the per-session attempt
- * limit. VS_OK on a match, VS_ERR_WRONG_PASSWORD, VS_ERR_RATE_LIMITED.
+ * Checks zPassword against the session's hash under the attempt limits:
+ * VS_VERIFY_MAX wrong tries per caller (zCaller: "user:<id>" for the client,
+ * "invite:<hash prefix>" for a guest), so one caller's guesses never lock
+ * out another, and VS_VERIFY_SESSION_MAX for the session as a whole.
+ * VS_OK on a match, VS_ERR_WRONG_PASSWORD, VS_ERR_RATE_LIMITED.
  */
-enum vs_err vs_session_check_password(struct vs_db *db, int64_t iId, const char *zHash,
+enum vs_err vs_session_check_password(struct vs_db *db, int64_t iId, const char *zCaller, const char *zHash,
 				      const char *zPassword, size_t nPassword, struct vs_outcome *pOut);
-enum vs_err vs_session_check_password(struct vs_db *db, int64_t iId, const char *zHash,
+enum vs_err vs_session_check_password(struct vs_db *db, int64_t iId, const char *zCaller, const char *zHash,
 				      const char *zPassword, size_t nPassword, struct vs_outcome *pOut)
 {
-	char zKey[48];
+	char zKey[48], zCallerKey[160];
 	enum vs_err rc;
 
-	snprintf(zKey, sizeof(zKey), "verify:session:%lld", (long long)iId);
-	rc = vs_limit_reserve(db, zKey, VS_VERIFY_MAX, NULL, 0, VS_VERIFY_WINDOW_SEC, &pOut->iRetryAfter);
+	verify_key(zKey, sizeof(zKey), iId);
+	snprintf(zCallerKey, sizeof(zCallerKey), "%s:%s", zKey, zCaller);
+	rc = vs_limit_reserve(db, zCallerKey, VS_VERIFY_MAX, zKey, VS_VERIFY_SESSION_MAX,
+			      VS_VERIFY_WINDOW_SEC, &pOut->iRetryAfter);
 	if (rc != VS_OK)
 		return rc;
 	if (!vs_password_verify(zHash, zPassword, nPassword))
 		return VS_ERR_WRONG_PASSWORD;
-	vs_limit_release(db, zKey, NULL);
+	vs_limit_release(db, zCallerKey, zKey);
 	return VS_OK;
 }
 
 enum vs_err vs_session_verify_password(struct vs_db *db, const struct vs_view *v, int64_t iId,
 				       const char *zPassword, size_t nPassword, struct vs_outcome *pOut)
 {
-	char zId[24], zUid[24];
-	const char *az[2] = { vs_db_param_i64(zId, iId), vs_db_param_i64(zUid, v->c->iId) };
+	char zId[24], zUid[24], zCaller[32];
+	const char *az[4] = { vs_db_param_i64(zId, iId), vs_db_param_i64(zUid, v->c->iId),
+			      vs_origin_request_id(v->o), v->o != NULL ? v->o->zClientAddr : NULL };
 	char zHash[VS_PASSWORD_HASH_MAX] = "";
 	PGresult *r;
 	enum vs_err rc;
@@ -690,12 +789,16 @@ enum vs_err vs_session_verify_password(struct vs_db *db, const struct vs_view *v
 	if (rc != VS_OK)
 		return rc;
 	if (bPw) {
-		rc = vs_session_check_password(db, iId, zHash, zPassword, nPassword, pOut);
+		enum vs_err rcAudit;
+
+		snprintf(zCaller, sizeof(zCaller), "user:%lld", (long long)v->c->iId);
+		rc = vs_session_check_password(db, iId, zCaller, zHash, zPassword, nPassword, pOut);
 		explicit_bzero(zHash, sizeof(zHash));
 		if (rc == VS_ERR_WRONG_PASSWORD || rc == VS_ERR_RATE_LIMITED) {
-			audit(db, v, "video_session.verify_password", "video_session", iId,
-			      rc == VS_ERR_WRONG_PASSWORD ? "failed" : "denied");
-			return rc;
+			/* a refusal whose audit row cannot be written is answered as the failure it is */
+			rcAudit = audit(db, v, "video_session.verify_password", "video_session", iId,
+					rc == VS_ERR_WRONG_PASSWORD ? "failed" : "denied");
+			return rcAudit != VS_OK ? rcAudit : rc;
 		}
 		if (rc != VS_OK)
 			return rc;
@@ -703,7 +806,31 @@ enum vs_err vs_session_verify_password(struct vs_db *db, const struct vs_view *v
 	if ((rc = vs_db_exec(db, &stVerified, az, &r)) != VS_OK)
 		return rc;
 	PQclear(r);
-	audit(db, v, "video_session.verify_password", "video_session", iId, "ok");
+	return VS_OK;
+}
+
+/* The lockout cleared and its audit row, in one statement. */
+static struct vs_stmt stUnlock = VS_STMT("session_unlock", 5, false,
+	"WITH c AS (DELETE FROM attempt_counters WHERE key = $2 OR key LIKE $2 || ':%' RETURNING 1)"
+	" INSERT INTO audit_log (actor_id, action, object_type, object_id, outcome, request_id, client_addr)"
+	" SELECT $3, 'video_session.unlock', 'video_session', $1, 'ok', $4, $5"
+	" FROM (SELECT count(*) FROM c) x");
+
+enum vs_err vs_session_unlock(struct vs_db *db, const struct vs_view *v, int64_t iId)
+{
+	char zId[24], zKey[48], zActor[24];
+	const char *az[5] = { vs_db_param_i64(zId, iId), zKey, vs_db_param_i64(zActor, v->c->iId),
+			      vs_origin_request_id(v->o), v->o != NULL ? v->o->zClientAddr : NULL };
+	PGresult *r;
+	enum vs_err rc = load(db, v, iId, VS_ACT_WRITE, &r);
+
+	if (rc != VS_OK)
+		return rc;
+	PQclear(r);
+	verify_key(zKey, sizeof(zKey), iId);
+	if ((rc = vs_db_exec(db, &stUnlock, az, &r)) != VS_OK)
+		return rc;
+	PQclear(r);
 	return VS_OK;
 }
 

@@ -360,10 +360,14 @@ enum vs_err vs_clients_json(struct vs_db *db, int64_t iPartner, struct vs_buf *o
 
 /* ---- logins ----------------------------------------------------------- */
 
-static struct vs_stmt stLoginOpen = VS_STMT("login_open", 3, false,
-	"INSERT INTO login_sessions (user_id, expires_at, client_addr)"
-	" VALUES ($1, now() + make_interval(secs => $2::int), $3)"
-	" RETURNING id, extract(epoch FROM expires_at)::bigint");
+/* The login session and its audit row, in one statement: both or neither. */
+static struct vs_stmt stLoginOpen = VS_STMT("login_open", 5, false,
+	"WITH s AS (INSERT INTO login_sessions (user_id, expires_at, client_addr)"
+	"  VALUES ($1, now() + make_interval(secs => $2::int), $3)"
+	"  RETURNING id, user_id, expires_at),"
+	" a AS (INSERT INTO audit_log (actor_id, actor_email, action, object_type, object_id, outcome, request_id, client_addr)"
+	"  SELECT s.user_id, $4, 'login', 'user', s.user_id, 'ok', $5, $3 FROM s)"
+	" SELECT id, extract(epoch FROM expires_at)::bigint FROM s");
 
 /*
  * The attempt's counter keys: the account's (by id, so every spelling of an
@@ -405,7 +409,7 @@ enum vs_err vs_login(struct vs_db *db, const struct vs_origin *o, const struct v
 	char zNameHash[VS_KEYED_HASH_HEX], zActor[sizeof("hmac-sha256:") + VS_KEYED_HASH_HEX];
 	char zNonce[VS_DEVICE_NONCE_HEX];
 	char zHash[VS_PASSWORD_HASH_MAX] = "";
-	const char *az[3];
+	const char *az[5];
 	struct vs_audit a = { 0, NULL, "login", "user", 0, "failed" };
 	struct vs_user *pUser = &pOut->user;
 	PGresult *r = NULL;
@@ -446,8 +450,10 @@ enum vs_err vs_login(struct vs_db *db, const struct vs_origin *o, const struct v
 			a.iActorId = pUser->iId;
 		else
 			a.zActorEmail = zActor;
-		vs_audit_write(db, o, &a);
-		rc = VS_ERR_UNAUTHENTICATED;
+		/* a refusal whose audit row cannot be written is answered as that failure */
+		rc = vs_audit_write(db, o, &a);
+		if (rc == VS_OK)
+			rc = VS_ERR_UNAUTHENTICATED;
 		goto out;
 	}
 	vs_limit_release(db, zKey1, zKeyAddr);
@@ -457,15 +463,13 @@ enum vs_err vs_login(struct vs_db *db, const struct vs_origin *o, const struct v
 	az[0] = vs_db_param_i64(zUid, pUser->iId);
 	az[1] = vs_db_param_i64(zTtl, pIn->iTtlSec);
 	az[2] = o->zClientAddr;
+	az[3] = a.zActorEmail;
+	az[4] = vs_origin_request_id(o);
 	if ((rc = vs_db_exec(db, &stLoginOpen, az, &r)) != VS_OK)
 		goto out;
 	snprintf(pOut->zSid, VS_SID_MAX, "%s", PQgetvalue(r, 0, 0));
 	pOut->iExpiresSec = vs_db_i64(r, 0, 1);
 	PQclear(r);
-	a.iActorId = pUser->iId;
-	a.iObjectId = pUser->iId;
-	a.zOutcome = "ok";
-	vs_audit_write(db, o, &a);
 out:
 	explicit_bzero(zHash, sizeof(zHash));
 	return rc;
@@ -498,20 +502,23 @@ enum vs_err vs_login_check(struct vs_db *db, const char *zSid, int64_t iUserId,
 	return pCaller->eRole == VS_ROLE_NONE ? VS_ERR_UNAUTHENTICATED : VS_OK;
 }
 
-static struct vs_stmt stLogout = VS_STMT("logout", 2, false,
-	"UPDATE login_sessions SET revoked_at = now() WHERE id = $1::uuid AND user_id = $2 AND revoked_at IS NULL");
+/* The revocation and its audit row, in one statement: both or neither. */
+static struct vs_stmt stLogout = VS_STMT("logout", 4, false,
+	"WITH s AS (UPDATE login_sessions SET revoked_at = now()"
+	"  WHERE id = $1::uuid AND user_id = $2 AND revoked_at IS NULL RETURNING 1)"
+	" INSERT INTO audit_log (actor_id, action, object_type, object_id, outcome, request_id, client_addr)"
+	" SELECT $2, 'logout', 'user', $2, 'ok', $3, $4 FROM (SELECT count(*) FROM s) x");
 
 enum vs_err vs_logout(struct vs_db *db, const struct vs_origin *o, const struct vs_caller *c)
 {
 	char zUid[24];
-	const char *az[2] = { c->zSid, vs_db_param_i64(zUid, c->iId) };
-	struct vs_audit a = { c->iId, NULL, "logout", "user", c->iId, "ok" };
+	const char *az[4] = { c->zSid, vs_db_param_i64(zUid, c->iId), vs_origin_request_id(o),
+			      o != NULL ? o->zClientAddr : NULL };
 	PGresult *r;
 	enum vs_err rc = vs_db_exec(db, &stLogout, az, &r);
 
 	if (rc != VS_OK)
 		return rc;
 	PQclear(r);
-	vs_audit_write(db, o, &a);
 	return VS_OK;
 }

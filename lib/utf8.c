@@ -69,3 +69,61 @@ bool vs_utf8_valid(const char *z, size_t n)
 	}
 	return true;
 }
+
+/* Unicode general category Cf (format), Unicode 15, plus the Zl and Zp separators. */
+static bool is_format(uint32_t cp)
+{
+	static const uint32_t aRange[][2] = {
+		{ 0x00AD, 0x00AD }, { 0x0600, 0x0605 }, { 0x061C, 0x061C }, { 0x06DD, 0x06DD },
+		{ 0x070F, 0x070F }, { 0x0890, 0x0891 }, { 0x08E2, 0x08E2 }, { 0x180E, 0x180E },
+		{ 0x200B, 0x200F }, { 0x2028, 0x202E }, { 0x2060, 0x2064 }, { 0x2066, 0x206F },
+		{ 0xFEFF, 0xFEFF }, { 0xFFF9, 0xFFFB }, { 0x110BD, 0x110BD }, { 0x110CD, 0x110CD },
+		{ 0x13430, 0x1343F }, { 0x1BCA0, 0x1BCA3 }, { 0x1D173, 0x1D17A }, { 0xE0001, 0xE0001 },
+		{ 0xE0020, 0xE007F },
+	};
+	for (size_t k = 0; k < sizeof(aRange) / sizeof(aRange[0]); k++)
+		if (cp >= aRange[k][0] && cp <= aRange[k][1])
+			return true;
+	return false;
+}
+
+/* White space that shows as a gap: ASCII's, NEL, no-break and the Zs spaces. */
+static bool is_space(uint32_t cp)
+{
+	return cp == ' ' || (cp >= 0x09 && cp <= 0x0D) || cp == 0x85 || cp == 0xA0 || cp == 0x1680 ||
+	       (cp >= 0x2000 && cp <= 0x200A) || cp == 0x202F || cp == 0x205F || cp == 0x3000;
+}
+
+size_t vs_utf8_display_name(const char *z, size_t n, char *zOut)
+{
+	const unsigned char *a = (const unsigned char *)z;
+	size_t i = 0, o = 0, nCp = 0;
+	bool bGap = false;
+
+	while (i < n) {
+		uint32_t cp;
+		size_t len = vs_utf8_decode(a + i, n - i, &cp);
+
+		if (len == 0) {
+			zOut[0] = '\0';
+			return (size_t)-1;
+		}
+		if (is_space(cp)) {
+			bGap = nCp > 0;  /* a gap is kept only between two visible characters */
+		} else if (cp < 0x20 || (cp >= 0x7F && cp <= 0x9F) || is_format(cp)) {
+			/* dropped: invisible, or able to reorder or hide what is shown */
+		} else {
+			if (bGap) {
+				zOut[o++] = ' ';
+				nCp++;
+				bGap = false;
+			}
+			for (size_t k = 0; k < len; k++)
+				zOut[o++] = (char)a[i + k];
+			nCp++;
+		}
+		i += len;
+	}
+	zOut[o] = '\0';
+	return nCp;
+}

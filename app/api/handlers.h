@@ -30,6 +30,7 @@ void vs_h_session_ics(struct vs_ctx *ctx);
 void vs_h_session_join(struct vs_ctx *ctx);
 void vs_h_session_invite(struct vs_ctx *ctx);
 void vs_h_guest_join(struct vs_ctx *ctx);
+void vs_h_session_unlock(struct vs_ctx *ctx);
 
 void vs_h_appointments_list(struct vs_ctx *ctx);
 void vs_h_appointment_create(struct vs_ctx *ctx);

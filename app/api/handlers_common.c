@@ -42,8 +42,15 @@ bool vs_h_query(struct vs_ctx *ctx, const char *const *azAllowed, struct vs_quer
 		vs_http_error_from(ctx->res, VS_ERR_INTERNAL);
 		return false;
 	}
+	if (vs_query_bad_is_key(zBad) && zBad[0] != '\0') {
+		/* an unknown or repeated parameter, or one whose value is not clean text */
+		snprintf(zMsg, sizeof(zMsg), "The query parameter %s is unknown, repeated, or its value is not valid text.", zBad);
+		vs_h_invalid(ctx, zBad, zMsg);
+		return false;
+	}
+	/* a fault in no one parameter (a key that cannot be decoded, too many): the query as a whole */
 	snprintf(zMsg, sizeof(zMsg), "The query string is not valid: %s.", zBad ? zBad : "bad parameter");
-	vs_h_invalid(ctx, NULL, zMsg);
+	vs_h_invalid(ctx, "query", zMsg);
 	return false;
 }
 

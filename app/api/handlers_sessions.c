@@ -14,6 +14,26 @@
 #include "vsession/timeutil.h"
 
 #define CALENDAR_MAX_US (INT64_C(92) * 86400 * 1000000)
+#define APPOINTMENT_MAX_US (INT64_C(12) * 3600 * 1000000)
+
+/*
+ * The latest time a booking may start: the configured horizon from now.
+ * Bookings far ahead are refused, so every end time and calendar file stays
+ * a valid date (a session at 9999-12-31T23:00Z would end in the year 10000).
+ */
+static bool beyond_horizon(const struct vs_ctx *ctx, int64_t iUs, int64_t iSlackUs)
+{
+	return iUs > ctx->req->iNowUs + (int64_t)ctx->cfg->iHorizonDays * 86400 * VS_US_PER_SEC + iSlackUs;
+}
+
+/* Answers 422 for zField beyond the horizon. */
+static void refuse_horizon(struct vs_ctx *ctx, const char *zField)
+{
+	char zMsg[160];
+
+	snprintf(zMsg, sizeof(zMsg), "%s must be at most %d days from now.", zField, ctx->cfg->iHorizonDays);
+	vs_h_invalid(ctx, zField, zMsg);
+}
 
 static struct vs_view view(struct vs_ctx *ctx, struct vs_origin *o)
 {
@@ -40,7 +60,7 @@ static void refuse(struct vs_ctx *ctx, enum vs_err rc, const struct vs_outcome *
 		return;
 	case VS_ERR_CONFLICT:
 		vs_http_error(ctx->res, 409, "conflict", o->zMessage[0] ? o->zMessage : "The partner is already booked at that time.", NULL);
-		if (o->bConflict && o->iConflictId > 0) {
+		if (o->bConflict && o->iConflictId > 0 && !b->bFailed && b->nLen >= 2) {
 			/* reopen the error object to add details.conflicting */
 			b->nLen -= 2;
 			b->zData[b->nLen] = '\0';
@@ -65,7 +85,8 @@ static void refuse(struct vs_ctx *ctx, enum vs_err rc, const struct vs_outcome *
 	case VS_ERR_RATE_LIMITED:
 		snprintf(zRetry, sizeof(zRetry), "%d", o->iRetryAfter > 0 ? o->iRetryAfter : 1);
 		vs_http_header(ctx->res, "Retry-After", zRetry);
-		vs_http_error(ctx->res, 429, "too_many_attempts", "Too many wrong passwords; try again later.", NULL);
+		vs_http_error(ctx->res, 429, "too_many_attempts",
+			      o->zMessage[0] ? o->zMessage : "Too many wrong passwords; try again later.", NULL);
 		return;
 	case VS_ERR_FORBIDDEN:
 		/* writes the audit row and the plain 403; a reason from the library replaces its message */
@@ -129,6 +150,10 @@ static bool session_input(struct vs_ctx *ctx, struct vs_session_input *in, bool 
 		in->bCancel = true;
 	}
 	in->bRegenerate = !bCreate && a[SF_REGEN].bPresent && a[SF_REGEN].i != 0;
+	if (in->bStart && beyond_horizon(ctx, in->iStartUs, 0)) {
+		refuse_horizon(ctx, "session_date");
+		return false;
+	}
 	if (bCreate && a[SF_TITLE].n > 0 && strspn(a[SF_TITLE].z, " \t\r\n") == a[SF_TITLE].n) {
 		vs_h_invalid(ctx, "title", "title must not be blank.");
 		return false;
@@ -370,6 +395,20 @@ void vs_h_session_invite(struct vs_ctx *ctx)
 	}
 }
 
+void vs_h_session_unlock(struct vs_ctx *ctx)
+{
+	struct vs_outcome o;
+	struct vs_origin org;
+	struct vs_view v = view(ctx, &org);
+	enum vs_err rc = vs_session_unlock(ctx->db, &v, ctx->req->aId[0]);
+
+	memset(&o, 0, sizeof(o));
+	if (rc == VS_OK)
+		ctx->res->iStatus = 204;
+	else
+		refuse(ctx, rc, &o, "video_session", ctx->req->aId[0]);
+}
+
 static const struct vs_field aGuestField[] = {
 	{ "invite",   VS_F_STRING, true,  false, 1, 128, 0 },
 	{ "password", VS_F_STRING, false, false, 0, 64, 0 },
@@ -438,6 +477,15 @@ static bool appt_input(struct vs_ctx *ctx, struct vs_appointment_input *in, bool
 	in->iUserId = a[AF_USER].i;
 	in->bNotes = a[AF_NOTES].bPresent;
 	in->zNotes = a[AF_NOTES].z;
+	if (in->bStart && beyond_horizon(ctx, in->iStartUs, 0)) {
+		refuse_horizon(ctx, "starts_at");
+		return false;
+	}
+	/* an end may follow the latest start by the longest appointment */
+	if (in->bEnd && beyond_horizon(ctx, in->iEndUs, APPOINTMENT_MAX_US)) {
+		refuse_horizon(ctx, "ends_at");
+		return false;
+	}
 	return true;
 }
 

@@ -52,4 +52,6 @@ const struct vs_route_def vs_aRoute[ROUTE__MAX] = {
 #else
 	[ROUTE_TEST_SLEEP] = { NULL, "test.sleep", { { VS_GET, NULL, 0 } }, 0 },
 #endif
+	[ROUTE_SESSION_LOCKOUT] = { "/api/video-sessions/:id/password-lockout", "video-session.password-lockout",
+		{ M(VS_DELETE, vs_h_session_unlock, 0) }, 1 },
 };

@@ -132,11 +132,33 @@ static bool is_json_type(const char *z)
 	return *z == '\0' || *z == ';';
 }
 
+/* The answer when the body or headers lost an append: nothing of them is sent. */
+static const char zIncomplete[] =
+	"{\"error\":{\"code\":\"internal\",\"message\":\"Something went wrong on our side.\"}}";
+
 static void write_response(FCGX_Request *fr, struct vs_request *req, struct vs_response *res)
 {
 	char zHead[512];
 	int n;
 	bool bHead = req->eMethod == VS_HEAD;
+
+	if (res->body.bFailed || res->headers.bFailed) {
+		/* an append ran out of memory: never send a cut body with its status */
+		vs_log("error", "request_id=%s event=response_incomplete reason=nomem",
+		       req->zRequestId ? req->zRequestId : "-");
+		res->iStatus = 500;
+		res->zContentType = NULL;
+		vs_buf_reset(&res->headers);
+		n = snprintf(zHead, sizeof(zHead),
+			     "Status: 500 %s\r\nContent-Type: application/json\r\nContent-Length: %zu\r\nCache-Control: no-store\r\n\r\n",
+			     vs_http_reason(500), sizeof(zIncomplete) - 1);
+		if (n < 0 || (size_t)n >= sizeof(zHead))
+			return;
+		FCGX_PutStr(zHead, n, fr->out);
+		if (!bHead)
+			FCGX_PutStr(zIncomplete, (int)(sizeof(zIncomplete) - 1), fr->out);
+		return;
+	}
 
 	n = snprintf(zHead, sizeof(zHead),
 		     "Status: %d %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\nCache-Control: no-store\r\n",
@@ -246,17 +268,37 @@ static void handle(FCGX_Request *fr, struct vs_ctx *ctx, struct vs_buf *pBody, s
 		}
 		req->zBody = pBody->zData;
 		req->nBody = pBody->nLen;
-		req->pJson = vs_json_parse_object(req->zBody, req->nBody);
-		if (req->pJson == NULL) {
-			vs_http_error(res, 400, "invalid_json",
-				      "The body must be one JSON object in valid UTF-8, without duplicate keys.", NULL);
-			return;
+		{
+			const char *zNulField = NULL;
+			req->pJson = vs_json_parse_object_nul(req->zBody, req->nBody, &zNulField);
+			if (req->pJson == NULL) {
+				vs_http_error(res, 400, "invalid_json",
+					      "The body must be one JSON object in valid UTF-8, without duplicate keys.", NULL);
+				return;
+			}
+			if (zNulField != NULL) {
+				/* valid JSON, but no text we keep may hold a NUL character */
+				vs_http_error(res, 422, "validation_failed",
+					      "A text must not contain the NUL character (\\u0000).", zNulField);
+				return;
+			}
 		}
 	} else if (bHasBody) {
 		vs_http_error(res, 415, "unsupported_media_type", "This request takes no body.", NULL);
 		return;
 	}
+#ifdef VSESSION_TESTING
+	{
+		/* tests make the Nth append of this request fail, as if memory ran out */
+		const char *z = FCGX_GetParam("HTTP_X_VSESSION_TEST_FAIL_ALLOC", fr->envp);
+		if (z != NULL && z[0] >= '0' && z[0] <= '9')
+			vs_buf_test_fail_after(strtol(z, NULL, 10));
+	}
+#endif
 	m->xHandler(ctx);
+#ifdef VSESSION_TESTING
+	vs_buf_test_fail_after(-1);
+#endif
 }
 
 void vs_worker_run(const struct vs_config *cfg, int iListenFd, struct vs_slot *pSlot)

@@ -41,6 +41,8 @@ const EXPECT = {
   'DELETE /api/video-sessions/:id': row('session.fresh', [204, 404, 403, 404, 403, 401]),
   'GET /api/video-sessions/:id/calendar.ics': row('session', [200, 404, 200, 404, 200, 401]),
   'POST /api/video-sessions/:id/invite': row('session', [201, 404, 403, 404, 403, 401]),
+  // Clearing a session's password lockout is its partner's (issue 13, item 5).
+  'DELETE /api/video-sessions/:id/password-lockout': row('session', [204, 404, 403, 404, 403, 401]),
   // The password check is the client's step: the partner needs none (403), admins cannot (403).
   'POST /api/video-sessions/:id/verify-password': row('session', [403, 404, 200, 404, 403, 401], { body: (c) => ({ password: c.session.password }) }),
   // Joined inside its window (no session password, so C1 needs no verification first).

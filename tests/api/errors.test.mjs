@@ -59,12 +59,22 @@ test('a body that is not application/json is 415', async () => {
 });
 
 test('malformed JSON is 400 invalid_json', async () => {
-  const cases = ['{', '{"email": "a@b.c",}', '[]', '"text"', '{"a":1}garbage', '{"a":1}{"b":2}', '{"a":"\\u0000"}',
+  const cases = ['{', '{"email": "a@b.c",}', '[]', '"text"', '{"a":1}garbage', '{"a":1}{"b":2}', '{"a":"\\u0000"} x',
     '{"a":1,"a":2}', Buffer.from([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xff, 0xfe, 0x22, 0x7d]), '{"a":' + '['.repeat(100) + ']'.repeat(100) + '}', ''];
   for (const body of cases) {
     const b = Buffer.isBuffer(body) ? body : Buffer.from(body);
     const r = await raw('POST', '/api/auth/login', { headers: { 'Content-Type': 'application/json', 'Content-Length': b.length }, body: b });
     assertError(r, 400, 'invalid_json');
+  }
+});
+
+test('\\u0000 in valid JSON is 422 naming the field, not 400 about UTF-8', async () => {
+  for (const [body, field] of [['{"email":"a\\u0000@b.c","password":"x"}', 'email'], ['{"email":"a@b.c","password":"x\\u0000"}', 'password']]) {
+    const b = Buffer.from(body);
+    const r = await raw('POST', '/api/auth/login', { headers: { 'Content-Type': 'application/json', 'Content-Length': b.length }, body: b });
+    assertError(r, 422, 'validation_failed');
+    assert.equal(r.json.error.field, field, body);
+    assert.doesNotMatch(r.json.error.message, /UTF-8/);
   }
 });
 

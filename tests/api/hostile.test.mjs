@@ -225,8 +225,23 @@ function corpus(f) {
   // -- malformed and truncated JSON
   for (const [label, method, path, token] of bodyRoutes) {
     const names = label === 'login' || label === 'session create' ? Object.keys(MALFORMED) : MALFORMED_SHORT;
-    for (const n of names) add(`${label}: ${n}`, { method, path, token, body: MALFORMED[n] }, E400, { fresh: label === 'login' });
+    for (const n of names) {
+      // \u0000 is valid JSON: not 400, but a 422 naming the member that holds it (issue 13, item 14)
+      const nul = n.startsWith('\\u0000');
+      add(`${label}: ${n}`, { method, path, token, body: MALFORMED[n] }, nul ? E422 : E400, nul ? { field: 'a', fresh: label === 'login' } : { fresh: label === 'login' });
+    }
   }
+  // -- \u0000 in the text fields that are kept: 422 naming the field, nothing stored
+  for (const [label, method, path, token, body, field] of [
+    ['session create', 'POST', '/api/video-sessions', tok.partner,
+      `{"user_id":${C},"title":"a\\u0000b","session_date":"${iso(f.s1Start)}","duration_minutes":60}`, 'title'],
+    ['session update', 'PUT', `/api/video-sessions/${S1}`, tok.partner, '{"notes":"x\\u0000"}', 'notes'],
+    ['session update', 'PUT', `/api/video-sessions/${S1}`, tok.partner, '{"title":"ok","notes":"\\u0000"}', 'notes'],
+    ['appointment create', 'POST', `/api/partners/${P}/appointments`, tok.partner,
+      '{"title":"\\u0000","starts_at":"2030-01-01T10:00:00Z","ends_at":"2030-01-01T11:00:00Z"}', 'title'],
+    ['appointment update', 'PUT', `/api/appointments/${AP1}`, tok.partner, '{"notes":"a\\u0000"}', 'notes'],
+    ['guest join', 'POST', `/api/join/${S1}`, null, '{"invite":"x","name":"Ann\\u0000"}', 'name'],
+  ]) add(`${label}: \\u0000 in ${field}`, { method, path, token, body }, E422, { field });
   // -- duplicate keys (also one spelt with an escape)
   const dup = {
     login: ['{"email":"a@b.example","email":"c@d.example","password":"x"}', '{"email":"a@b.example","\\u0065mail":"c@d.example","password":"x"}'],
@@ -364,25 +379,31 @@ function corpus(f) {
     ['from', '2030-01-01T00:00:00Z&from=2030-01-02T00:00:00Z'], ['when', "'"], ['when', '$(id)'], ['limit', '1;DROP']);
   qbad.forEach(([k, v], i) => {
     const path = `${lists[i % 2]}?${k}=${v}`;
-    // A value the query decoder refuses (NUL, invalid UTF-8) and a repeated key are reported for
-    // the query string as a whole (the message names the key, `field` is absent); any other bad
-    // value names its parameter in `field`.
-    const whole = /%00|%FF|%C0|&from=/i.test(v);
-    add(`list query: ${k}=${v.length > 40 ? `${v.slice(0, 40)}…` : v}`, { method: 'GET', path, token: i % 2 ? tok.client : tok.partner }, E422, whole ? { anyField: true } : { field: k });
+    // Every 422 names its parameter in `field`: a value the query decoder refuses (NUL, invalid
+    // UTF-8), a repeated key, and any other bad value alike.
+    add(`list query: ${k}=${v.length > 40 ? `${v.slice(0, 40)}…` : v}`, { method: 'GET', path, token: i % 2 ? tok.client : tok.partner }, E422, { field: k });
   });
   for (const m of [...SQL_META.slice(0, 4), ...SHELL_META.slice(0, 4)]) {
-    add(`list query: unknown key ${JSON.stringify(m)}`, { method: 'GET', path: `${lists[0]}?${enc(m)}=1`, token: tok.partner }, E422, { anyField: true });
+    add(`list query: unknown key ${JSON.stringify(m)}`, { method: 'GET', path: `${lists[0]}?${enc(m)}=1`, token: tok.partner }, E422, { field: m });
   }
   for (const [k, v] of [['from', enc("2030-01-01' OR 1=1--")], ['to', enc('$(reboot)')], ['from', '%00'], ['to', '%FF'], ['from', '2030-01-02T00:00:00Z&to=2030-01-01T00:00:00Z']]) {
-    add(`appointments query: ${k}=${v}`, { method: 'GET', path: `/api/partners/${P}/appointments?${k}=${v}`, token: tok.partner }, E422, { anyField: true });
-    add(`calendar query: ${k}=${v}`, { method: 'GET', path: `/api/partners/${P}/calendar?from=2030-01-01T00:00:00Z&to=2030-01-08T00:00:00Z&${k}=${v}`, token: tok.partner }, E422, { anyField: true });
+    // (from after to is the fault of `to`, as API.md says)
+    add(`appointments query: ${k}=${v}`, { method: 'GET', path: `/api/partners/${P}/appointments?${k}=${v}`, token: tok.partner }, E422, { field: v.includes('&to=') ? 'to' : k });
+    add(`calendar query: ${k}=${v}`, { method: 'GET', path: `/api/partners/${P}/calendar?from=2030-01-01T00:00:00Z&to=2030-01-08T00:00:00Z&${k}=${v}`, token: tok.partner }, E422, { field: k });
   }
   add('calendar query: from and to a year apart', { method: 'GET', path: `/api/partners/${P}/calendar?from=2030-01-01T00:00:00Z&to=2031-01-01T00:00:00Z`, token: tok.partner }, E422, { field: 'to' });
   add('calendar query: no to', { method: 'GET', path: `/api/partners/${P}/calendar?from=2030-01-01T00:00:00Z`, token: tok.partner }, E422, { field: 'to' });
   add('calendar query: a raw quote and semicolon', { method: 'GET', path: `/api/partners/${P}/calendar?from='%3B&to=;`, token: tok.partner }, E422, { field: 'from' });
   add('token in the query string', { method: 'GET', path: `/api/auth/me?token=${tok.partner}` }, [401, 'unauthenticated']);
   add('test route: negative seconds', { method: 'GET', path: '/api/test/sleep?seconds=-5' }, E422, { field: 'seconds', testOnly: true });
-  add('test route: unknown parameter', { method: 'GET', path: `/api/test/sleep?${enc("'; DROP TABLE users; --")}=1` }, E422, { anyField: true, testOnly: true });
+  add('test route: unknown parameter', { method: 'GET', path: `/api/test/sleep?${enc("'; DROP TABLE users; --")}=1` }, E422, { field: "'; DROP TABLE users; --", testOnly: true });
+  // the issue's own cases: a NUL in limit, cursor, from and to names that parameter
+  for (const k of ['limit', 'cursor', 'from', 'to']) {
+    add(`list query: ${k}=%00 names ${k}`, { method: 'GET', path: `${lists[0]}?${k}=%00`, token: tok.partner }, E422, { field: k });
+  }
+  // a key that cannot even be decoded is a fault of the query as a whole: field "query"
+  add('list query: an undecodable key', { method: 'GET', path: `${lists[0]}?%ZZ=1`, token: tok.partner }, E422, { field: 'query' });
+  add('list query: a NUL in a key', { method: 'GET', path: `${lists[0]}?li%00mit=1`, token: tok.partner }, E422, { field: 'query' });
 
   // -- ids past 2^63 and other non-ids in paths: never a route (404), never a 5xx
   const badIds = ['9223372036854775808', '18446744073709551616', '99999999999999999999999', '-1', '0', '01', '%2B1', '1e3', '0x10', '1.0',
@@ -393,6 +414,7 @@ function corpus(f) {
     ['GET', (id) => `/api/partners/${id}/video-sessions`, tok.partner], ['GET', (id) => `/api/users/${id}/video-sessions`, tok.client],
     ['POST', (id) => `/api/video-sessions/${id}/verify-password`, tok.client, { password: '1' }], ['POST', (id) => `/api/video-sessions/${id}/join`, tok.client],
     ['POST', (id) => `/api/video-sessions/${id}/invite`, tok.partner], ['GET', (id) => `/api/video-sessions/${id}/calendar.ics`, tok.client],
+    ['DELETE', (id) => `/api/video-sessions/${id}/password-lockout`, tok.partner],
     ['POST', (id) => `/api/join/${id}`, null, { invite: 'x', name: 'n' }], ['GET', (id) => `/api/partners/${id}/appointments`, tok.partner],
     ['POST', (id) => `/api/partners/${id}/appointments`, tok.partner, apptBase], ['GET', (id) => `/api/appointments/${id}`, tok.partner],
     ['PUT', (id) => `/api/appointments/${id}`, tok.partner, { title: 'x' }], ['DELETE', (id) => `/api/appointments/${id}`, tok.partner],
@@ -549,7 +571,7 @@ function counterChecksum(addresses, sessionIds) {
   const skip = [
     "key LIKE 'login:email:%'",
     ...addresses.map((a) => `key = 'login:addr:${a}'`),
-    ...sessionIds.map((id) => `key = 'verify:session:${Number(id)}'`),
+    ...sessionIds.map((id) => `key = 'verify:session:${Number(id)}' OR key LIKE 'verify:session:${Number(id)}:%'`),
   ].join(' OR ');
   return sql(`SELECT count(*) || ':' || coalesce(md5(string_agg(x::text, ',' ORDER BY x::text)), '') FROM attempt_counters x WHERE NOT (${skip})`)[0][0];
 }

@@ -112,7 +112,7 @@ test('joining opens 15 minutes before the start, to the second, and the refusal 
   await waitUntil(t.openMs + 100);
   await checkJoin(await join(partner, s.id), at, { name: partner.name, moderator: true });
   await checkJoin(await join(client, s.id), at, { name: client.name, moderator: false });
-  await checkJoin(await guestJoin(s.id, guest), at, { name: 'Early Guest', moderator: false });
+  await checkJoin(await guestJoin(s.id, guest), at, { name: 'Early Guest (guest)', moderator: false });
 });
 
 test('joining closes at the end, to the second', async () => {
@@ -124,7 +124,7 @@ test('joining closes at the end, to the second', async () => {
   const at = sessionTimes(s, t);
   await checkJoin(await join(partner, s.id), at, { name: partner.name, moderator: true });
   await checkJoin(await join(client, s.id), at, { name: client.name, moderator: false });
-  await checkJoin(await guestJoin(s.id, { invite: inv.invite, name: 'Late Guest' }), at, { name: 'Late Guest', moderator: false });
+  await checkJoin(await guestJoin(s.id, { invite: inv.invite, name: 'Late Guest' }), at, { name: 'Late Guest (guest)', moderator: false });
   assert.ok(Date.now() < t.endMs, 'the joins above must come before the end (slow machine?)');
 
   await waitUntil(t.endMs + 100);
@@ -459,7 +459,8 @@ test('a guest with the invite, the password and a name joins without an account'
   const at = sessionTimes(s, t);
   const name = 'Zoë "Z" O\'Brien <b>&';
   const g = await guestJoin(s.id, { invite: r.invite, password: s.password, name });
-  const gj = await checkJoin(g, at, { name, moderator: false });
+  // shown as what they are: a guest (issue 13, item 16)
+  const gj = await checkJoin(g, at, { name: `${name} (guest)`, moderator: false });
   assert.equal(g.headers.get('set-cookie'), null, 'a guest gets no login');
   const pj = await checkJoin(await join(partner, s.id), at, { name: partner.name, moderator: true });
   assert.equal(gj.room, pj.room, 'the guest meets the partner in the session room');
@@ -473,12 +474,12 @@ test('a guest with the invite, the password and a name joins without an account'
   }
   // 100 characters (not bytes) is the most a name may have
   const long = 'é'.repeat(100);
-  await checkJoin(await guestJoin(s.id, { invite: r.invite, password: s.password, name: long }), at, { name: long, moderator: false });
+  await checkJoin(await guestJoin(s.id, { invite: r.invite, password: s.password, name: long }), at, { name: `${long} (guest)`, moderator: false });
   // a session without a password needs only the invite (another partner's: no overlap with s)
   const s2 = await newSession(other.partner, other.client, { password_enabled: false });
   const r2 = await invite(other.partner, s2.id);
   const t2 = openNow(s2.id);
-  await checkJoin(await guestJoin(s2.id, { invite: r2.invite, name: 'Guest Two' }), sessionTimes(s2, t2), { name: 'Guest Two', moderator: false });
+  await checkJoin(await guestJoin(s2.id, { invite: r2.invite, name: 'Guest Two' }), sessionTimes(s2, t2), { name: 'Guest Two (guest)', moderator: false });
 });
 
 test('the invite is stored only as a hash, and a new invite revokes the old one', async () => {
@@ -567,33 +568,84 @@ test('guest joins refuse a wrong or missing password, a wrong invite and a bad n
   assert.equal((await guestJoin(s.id, { invite: inv.invite, password: s.password, name: 'Guest' })).status, 200);
 });
 
-test('five wrong passwords per session, from guests and the client together, then 429 with Retry-After', async () => {
+test('five wrong passwords per caller: a guest locks out only their own invite, never the client; then 429 with Retry-After', async () => {
   const { partner, client } = await practice();
   const s = await newSession(partner, client);
   const spare = await newSession(partner, client, { session_date: iso(Date.parse(s.session_date) + 86400000) });
   const inv = await invite(partner, s.id);
   openNow(s.id);
   const wrong = (pw, k) => String((Number(pw) + k) % 1000000).padStart(6, '0');
+  // The invite holder guesses five times: 403 each time, then 429 even with the right password.
   const results = [];
-  for (let k = 1; k <= 3; k++) results.push((await guestJoin(s.id, { invite: inv.invite, password: wrong(s.password, k), name: 'Guest' })).status);
-  for (let k = 4; k <= 5; k++) results.push((await verify(client, s.id, wrong(s.password, k))).status);
+  for (let k = 1; k <= 5; k++) results.push((await guestJoin(s.id, { invite: inv.invite, password: wrong(s.password, k), name: 'Guest' })).status);
   assert.deepEqual(results, [403, 403, 403, 403, 403]);
-  // The limit is reached: the right password no longer helps, on either path.
   const g = await guestJoin(s.id, { invite: inv.invite, password: s.password, name: 'Guest' });
   assert.equal(g.status, 429, g.text);
   assert.equal(g.json.error.code, 'too_many_attempts');
   const ra = Number(g.headers.get('retry-after'));
   assert.ok(Number.isInteger(ra) && ra > 0 && ra <= 15 * 60, `Retry-After: ${g.headers.get('retry-after')}`);
+  // ... and the client is not locked out by the guest: one wrong try, then the right password works.
+  assert.equal((await verify(client, s.id, wrong(s.password, 6))).status, 403);
   const c = await verify(client, s.id, s.password);
-  assert.equal(c.status, 429, c.text);
-  assert.ok(Number(c.headers.get('retry-after')) > 0);
-  assert.equal((await join(client, s.id)).status, 403, 'the client is not verified');
+  assert.equal(c.status, 200, `the guest's guesses locked the client out: ${c.text}`);
+  assert.equal((await join(client, s.id)).status, 200);
+  // The client's own five wrong tries lock the client (on this session only).
+  // (the password check needs no open window: s3 stays two days ahead)
+  const s3 = await newSession(partner, client, { session_date: iso(Date.parse(s.session_date) + 2 * 86400000) });
+  for (let k = 1; k <= 5; k++) assert.equal((await verify(client, s3.id, wrong(s3.password, k))).status, 403);
+  const locked = await verify(client, s3.id, s3.password);
+  assert.equal(locked.status, 429, locked.text);
+  assert.ok(Number(locked.headers.get('retry-after')) > 0);
   // per session: the partner's other session is untouched, and the partner needs no password
   assert.equal((await verify(client, spare.id, spare.password)).status, 200);
   assert.equal((await join(partner, s.id)).status, 200);
   // Once the 15 minutes have passed (moved back with SQL), the right password works again.
-  sql(`UPDATE attempt_counters SET window_start = window_start - interval '16 minutes' WHERE key LIKE '%:${s.id}'`);
+  sql(`UPDATE attempt_counters SET window_start = window_start - interval '16 minutes' WHERE key LIKE 'verify:session:${s.id}%'`);
   assert.equal((await guestJoin(s.id, { invite: inv.invite, password: s.password, name: 'Guest' })).status, 200);
+});
+
+test('the session-wide cap bounds every caller together: new invites cannot buy more than 20 guesses', async () => {
+  const { partner, client } = await practice();
+  const s = await newSession(partner, client);
+  openNow(s.id);
+  const wrong = (k) => String((Number(s.password) + k) % 1000000).padStart(6, '0');
+  const statuses = [];
+  // four invites (each replaces the last) × five wrong tries = the session's 20
+  for (let i = 0; i < 4; i++) {
+    const inv = await invite(partner, s.id);
+    for (let k = 1; k <= 5; k++) statuses.push((await guestJoin(s.id, { invite: inv.invite, password: wrong(i * 5 + k), name: 'Guest' })).status);
+  }
+  assert.deepEqual(statuses, Array(20).fill(403));
+  // a fifth invite gets no fresh tries, and neither does the client, until the partner clears it
+  const inv = await invite(partner, s.id);
+  assert.equal((await guestJoin(s.id, { invite: inv.invite, password: s.password, name: 'Guest' })).status, 429);
+  assert.equal((await verify(client, s.id, s.password)).status, 429);
+});
+
+test('the partner clears a session lockout (audited); nobody else can', async () => {
+  const [{ partner, client }, outsider] = await Promise.all([practice(), outsiders()]);
+  const s = await newSession(partner, client);
+  openNow(s.id);
+  const wrong = (k) => String((Number(s.password) + k) % 1000000).padStart(6, '0');
+  for (let k = 1; k <= 5; k++) assert.equal((await verify(client, s.id, wrong(k))).status, 403);
+  assert.equal((await verify(client, s.id, s.password)).status, 429);
+  const path = `/api/video-sessions/${s.id}/password-lockout`;
+  // the client, another partner, another client, an admin, nobody: refused, and the lock holds
+  for (const [who, token, status] of [['the client', client.token, 403], ['another partner', outsider.partner.token, 404],
+    ['a stranger client', outsider.client.token, 404], ['an admin', outsider.admin.token, 403], ['nobody', undefined, 401]]) {
+    const r = await api('DELETE', path, { token });
+    assert.equal(r.status, status, `${who}: ${r.text}`);
+  }
+  assert.equal((await verify(client, s.id, s.password)).status, 429, 'a refused clear cleared the lock');
+  assert.equal((await api('DELETE', `/api/video-sessions/${2 ** 40}/password-lockout`, { token: partner.token })).status, 404);
+  const r = await api('DELETE', path, { token: partner.token });
+  assert.equal(r.status, 204, r.text);
+  assert.equal(r.text, '');
+  const [[n]] = sql(`SELECT count(*) FROM audit_log WHERE action = 'video_session.unlock' AND object_id = ${s.id} AND actor_id = ${partner.id}
+                       AND request_id = '${r.headers.get('x-request-id')}'`);
+  assert.equal(n, '1', 'the clear is in the audit log');
+  assert.equal(sql(`SELECT count(*) FROM attempt_counters WHERE key = 'verify:session:${s.id}' OR key LIKE 'verify:session:${s.id}:%'`)[0][0], '0');
+  assert.equal((await verify(client, s.id, s.password)).status, 200, 'the client gets in after the clear');
 });
 
 // The invite is valid until the session's end, wherever the partner moves the session (an invite
@@ -610,7 +662,7 @@ test('an invite follows its session when the partner moves it', async () => {
   const t = openNow(s.id, 10 * 60);
   const g = await guestJoin(s.id, { invite: inv.invite, password: s.password, name: 'Guest' });
   assert.equal(g.status, 200, `the invite died with the session's old end time: ${g.text}`);
-  await checkJoin(g, sessionTimes(s, t), { name: 'Guest', moderator: false });
+  await checkJoin(g, sessionTimes(s, t), { name: 'Guest (guest)', moderator: false });
 });
 
 // ---- the audit log and the logs ----------------------------------------------------------------------------

@@ -498,7 +498,12 @@ test('joining, password checks and guest invites answer as documented', { skip: 
   const guest = await api('POST', `/api/join/${id}`, { body: { invite: token, password, name: 'Guest' } });
   assertDocumented('POST', '/api/join/{id}', guest);
   assert.equal(guest.status, 200);
-  assert.equal(guest.json.display_name, 'Guest');
+  assert.equal(guest.json.display_name, 'Guest (guest)');
+  for (const [who, status] of [[partner, 204], [client, 403]]) {
+    const unlock = await api('DELETE', `/api/video-sessions/${id}/password-lockout`, { token: who.token });
+    assertDocumented('DELETE', '/api/video-sessions/{id}/password-lockout', unlock);
+    assert.equal(unlock.status, status, unlock.text);
+  }
   const noPassword = await api('POST', `/api/join/${id}`, { body: { invite: token, name: 'Guest' } });
   assert.equal(noPassword.status, 403);
   assertDocumented('POST', '/api/join/{id}', noPassword);

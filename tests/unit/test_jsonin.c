@@ -192,6 +192,54 @@ static void test_reads_exactly_n_bytes_and_copies_strings(void)
 	CHECK(vs_json_parse_object(NULL, 0) == NULL);
 }
 
+/*
+ * \u0000 is valid JSON: vs_json_parse_object_nul() lets it through and names
+ * the top-level member it is in (the API answers 422 for that field), while
+ * everything that is not valid JSON is still refused.
+ */
+static void test_names_the_member_holding_a_nul(void)
+{
+	static const struct { const char *zName; const char *z; size_t n; const char *zField; } a[] = {
+		{ "in a value",              S("{\"title\":\"a\\u0000b\"}"),                        "title" },
+		{ "in the second member",    S("{\"title\":\"ok\",\"notes\":\"\\u0000\"}"),          "notes" },
+		{ "the first of two",        S("{\"a\":1,\"b\":\"\\u0000\",\"c\":\"\\u0000\"}"),     "b" },
+		{ "nested",                  S("{\"a\":1,\"r\":{\"x\":[\"\\u0000\"]}}"),              "r" },
+		{ "in a key (cut there)",    S("{\"ti\\u0000tle\":1}"),                           "ti" },
+		{ "cut values look alike",   S("{\"a\":\"x\\u0000y\",\"b\":2,\"c\":\"x\"}"),       "a" },
+		{ "none",                    S("{\"title\":\"\\u0001\"}"),                          NULL },
+	};
+	for (size_t k = 0; k < sizeof(a) / sizeof(a[0]); k++) {
+		const char *zField = "unset";
+		cJSON *root = vs_json_parse_object_nul(a[k].z, a[k].n, &zField);
+		int nFail = unit_nFail;
+
+		CHECK(root != NULL);
+		if (a[k].zField == NULL)
+			CHECK(zField == NULL);
+		else
+			CHECK_STR(zField, a[k].zField);
+		/* the strict parser still refuses all of these but the last */
+		cJSON *strict = vs_json_parse_object(a[k].z, a[k].n);
+		CHECK((strict != NULL) == (a[k].zField == NULL));
+		cJSON_Delete(strict);
+		cJSON_Delete(root);
+		if (unit_nFail != nFail)
+			fprintf(stderr, "  case %s\n", a[k].zName);
+	}
+	/* invalid JSON stays invalid, NUL or not */
+	{
+		const char *zField = "unset";
+		CHECK(vs_json_parse_object_nul(S("{\"a\":\"\\u0000\"} x"), &zField) == NULL);
+		CHECK(zField == NULL);
+		CHECK(vs_json_parse_object_nul(S("{\"a\":\"x\0y\"}"), &zField) == NULL);
+		/* a cut key may look like a duplicate: the NUL is what is named */
+		cJSON *root = vs_json_parse_object_nul(S("{\"a\\u0000\":\"x\",\"a\":1}"), &zField);
+		CHECK(root != NULL);
+		CHECK_STR(zField, "a");
+		cJSON_Delete(root);
+	}
+}
+
 /* ------------------------------------------------------------------------ */
 
 /* POST /api/video-sessions, as a handler would declare it. */
@@ -522,6 +570,7 @@ int main(void)
 	test_refuses_deep_nesting_of_any_size();
 	test_finds_duplicates_among_many_keys();
 	test_reads_exactly_n_bytes_and_copies_strings();
+	test_names_the_member_holding_a_nul();
 	test_validates_a_complete_create_request();
 	test_reports_the_first_fault_with_a_sentence();
 	test_counts_string_length_in_code_points();

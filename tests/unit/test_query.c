@@ -94,6 +94,8 @@ static void test_refuses_bad_queries_and_says_why(void)
 
 		CHECK_INT(rc, VS_ERR_INVALID);
 		CHECK_STR(zBad, a[k].zBad);
+		/* a named key is told apart from a description (a 422 then names it as its field) */
+		CHECK(vs_query_bad_is_key(zBad) == (strstr(a[k].zBad, "query string") == NULL));
 		/* nothing to free: the store is gone and no pair is left */
 		CHECK(q.zStore == NULL);
 		CHECK_INT(q.nPair, 0);
@@ -123,6 +125,7 @@ static void test_refuses_more_than_max_pairs(void)
 	n += (size_t)snprintf(z + n, sizeof(z) - n, "&k16=x");
 	CHECK_INT(vs_query_parse(z, n, azMany, &q, &zBad), VS_ERR_INVALID);
 	CHECK_STR(zBad, "too many query parameters");
+	CHECK(!vs_query_bad_is_key(zBad));
 	CHECK(q.zStore == NULL);
 }
 

@@ -229,6 +229,37 @@ static void test_accepts_exactly_the_shortest_forms(void)
 	CHECK_INT(nBad, 0);
 }
 
+/* Guest names: invisible and reordering characters go, spaces collapse, length in code points. */
+static void test_display_names_are_cleaned(void)
+{
+	static const struct { const char *zIn; const char *zOut; size_t nCp; } a[] = {
+		{ "Ada Rivers",                                 "Ada Rivers", 10 },
+		{ "  Ada \t\n  Rivers  ",                       "Ada Rivers", 10 },
+		{ "A\xe2\x80\x8b" "da",                           "Ada", 3 },           /* U+200B zero-width space */
+		{ "A\xe2\x80\x8d" "d\xe2\x80\x8c" "a",             "Ada", 3 },           /* ZWJ, ZWNJ */
+		{ "\xe2\x80\xae" "sreviR adA",                    "sreviR adA", 10 },   /* U+202E right-to-left override */
+		{ "Ad\xc2\xad" "a",                               "Ada", 3 },           /* soft hyphen */
+		{ "\xef\xbb\xbf" "Ada",                           "Ada", 3 },           /* BOM */
+		{ "Ada\xf3\xa0\x80\x81",                          "Ada", 3 },           /* U+E0001 language tag */
+		{ "Ada\x01\x7f\xc2\x85\xc2\x9f",                  "Ada", 3 },           /* C0, DEL, NEL as space, C1 */
+		{ "Ada\xc2\xa0" "Rivers",                         "Ada Rivers", 10 },   /* no-break space */
+		{ "Ada\xe2\x80\xa8" "Rivers",                     "AdaRivers", 9 },     /* line separator */
+		{ "Zo\xc3\xab \"Z\" O'Brien",                      "Zo\xc3\xab \"Z\" O'Brien", 15 },
+		{ "\xe2\x80\x8b\xe2\x80\x8b",                     "", 0 },
+		{ "   ",                                        "", 0 },
+	};
+	for (size_t k = 0; k < sizeof(a) / sizeof(a[0]); k++) {
+		char zOut[64];
+		size_t n = vs_utf8_display_name(a[k].zIn, strlen(a[k].zIn), zOut);
+		CHECK_STR(zOut, a[k].zOut);
+		CHECK_INT(n, a[k].nCp);
+	}
+	{
+		char zOut[8];
+		CHECK(vs_utf8_display_name("a\xff", 2, zOut) == (size_t)-1);
+	}
+}
+
 int main(void)
 {
 	test_decodes_and_refuses_every_boundary();
@@ -236,5 +267,6 @@ int main(void)
 	test_validates_whole_strings();
 	test_every_scalar_value_round_trips();
 	test_accepts_exactly_the_shortest_forms();
+	test_display_names_are_cleaned();
 	return unit_summary("test_utf8");
 }

@@ -6,6 +6,11 @@
  * reused. Append functions return VS_OK or VS_ERR_NOMEM; after a failed append
  * the buffer keeps its previous contents. vs_buf_reset() keeps the allocation
  * so a worker can reuse one buffer for every request without allocating.
+ *
+ * A failed append also sets bFailed, which stays set (and every later append
+ * fails) until vs_buf_reset() or vs_buf_free(): a writer may then make many
+ * appends without checking each one, and whoever sends the contents checks
+ * bFailed once, so a buffer that lost a piece is never sent as if whole.
  */
 #ifndef VSESSION_BUF_H
 #define VSESSION_BUF_H
@@ -19,9 +24,10 @@ struct vs_buf {
 	char  *zData;  /* NUL-terminated contents; NULL until the first append */
 	size_t nLen;   /* bytes used, not counting the NUL */
 	size_t nCap;   /* bytes allocated */
+	bool   bFailed;/* an append failed since the last reset: the contents are incomplete */
 };
 
-#define VS_BUF_INIT { NULL, 0, 0 }
+#define VS_BUF_INIT { NULL, 0, 0, false }
 
 void        vs_buf_reset(struct vs_buf *b);
 void        vs_buf_free(struct vs_buf *b);
@@ -35,5 +41,14 @@ enum vs_err vs_buf_printf(struct vs_buf *b, const char *fmt, ...)
 enum vs_err vs_buf_put_i64(struct vs_buf *b, int64_t v);
 /* The contents as a C string ("" for an empty buffer, never NULL). */
 const char *vs_buf_str(const struct vs_buf *b);
+
+#ifdef VSESSION_TESTING
+/*
+ * Test builds only: after n more successful reservations (every append makes
+ * one), every reservation fails as if memory had run out, until disarmed
+ * with a negative n. Lets tests prove that a failure mid-answer is seen.
+ */
+void vs_buf_test_fail_after(long n);
+#endif
 
 #endif

@@ -36,6 +36,7 @@ struct vs_config {
 	unsigned char *pJwtSecret; /* VSESSION_JWT_SECRET(_FILE), >= 32 bytes */
 	size_t  nJwtSecret;
 	int64_t iTokenTtlSec;      /* VSESSION_TOKEN_TTL, seconds */
+	int     iHorizonDays;      /* VSESSION_SCHEDULING_HORIZON_DAYS: how far ahead bookings may start */
 	struct vs_token_config token;
 	struct vs_jitsi_config jitsi;
 	char   *zJitsiDomain, *zJitsiAppId, *zJitsiAudience, *zJaasKeyId;

@@ -24,6 +24,13 @@
  * value that is not an object. The caller owns the tree (cJSON_Delete).
  */
 cJSON *vs_json_parse_object(const char *z, size_t n);
+/*
+ * The same, except that a \u0000 escape (valid JSON) is let through: then
+ * *pzNulField names the top-level member holding the first one (pointing
+ * into the tree; cJSON has cut that string at the NUL, so the caller must
+ * refuse the field, 422), else it is NULL.
+ */
+cJSON *vs_json_parse_object_nul(const char *z, size_t n, const char **pzNulField);
 
 enum vs_ftype {
 	VS_F_INT,     /* a JSON number with an integral value */

@@ -4,6 +4,7 @@
 #ifndef VSESSION_QUERY_H
 #define VSESSION_QUERY_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include "vsession/error.h"
 
@@ -27,6 +28,12 @@ struct vs_query {
  */
 enum vs_err vs_query_parse(const char *z, size_t n, const char *const *azAllowed,
 			   struct vs_query *q, const char **pzBad);
+/*
+ * True when *pzBad from the last failed vs_query_parse() in this thread is
+ * the offending key itself (then a 422 names it as its field), false when it
+ * is a description of a fault in no one key.
+ */
+bool vs_query_bad_is_key(const char *zBad);
 /* The decoded value of zKey, or NULL when absent. */
 const char *vs_query_get(const struct vs_query *q, const char *zKey);
 void vs_query_free(struct vs_query *q);

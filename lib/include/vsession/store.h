@@ -117,7 +117,18 @@ enum vs_err vs_limit_release(struct vs_db *db, const char *zKey1, const char *zK
 #define VS_LOGIN_MAX_ADDR     50
 #define VS_LOGIN_MAX_DEVICE   10
 #define VS_VERIFY_WINDOW_SEC  (15 * 60)
-#define VS_VERIFY_MAX         5
+#define VS_VERIFY_MAX         5    /* wrong session passwords per caller (the client, one invite) */
+#define VS_VERIFY_SESSION_MAX 20   /* wrong session passwords per session, all callers together */
+#define VS_WRITE_WINDOW_SEC   (15 * 60)
+#define VS_WRITE_MAX          30   /* expensive writes per user: new session passwords, invites */
+
+/*
+ * Counts one expensive write of user iUser (a new session password, which
+ * costs an argon2id hash, or a new invite) in the per-user window held in
+ * PostgreSQL. Call it after loading and authorizing, before the work.
+ * VS_ERR_RATE_LIMITED with *piRetryAfter past VS_WRITE_MAX.
+ */
+enum vs_err vs_write_limit_reserve(struct vs_db *db, int64_t iUser, int *piRetryAfter);
 
 /* ---- users and logins ------------------------------------------------- */
 
@@ -270,6 +281,11 @@ enum vs_err vs_sessions_of_user(struct vs_db *db, const struct vs_view *v, int64
 /* Checks a client's session password under the attempt limit; remembers success. */
 enum vs_err vs_session_verify_password(struct vs_db *db, const struct vs_view *v, int64_t iId,
 				       const char *zPassword, size_t nPassword, struct vs_outcome *pOut);
+/*
+ * Clears a session's password lockout (every caller's wrong tries and the
+ * session's total) for its partner, with an audit row in the same statement.
+ */
+enum vs_err vs_session_unlock(struct vs_db *db, const struct vs_view *v, int64_t iId);
 /* The session as an RFC 5545 calendar object. */
 enum vs_err vs_session_ics(struct vs_db *db, const struct vs_view *v, int64_t iId, struct vs_buf *out);
 

@@ -23,4 +23,15 @@ size_t vs_utf8_decode(const unsigned char *p, size_t n, uint32_t *pCp);
 /* True when all n bytes at z are well-formed UTF-8 (n == 0 is valid; NUL is U+0000). */
 bool vs_utf8_valid(const char *z, size_t n);
 
+/*
+ * A name as other people will see it, from the n bytes of well-formed UTF-8
+ * at z: control characters (Cc), format characters (Cf: zero-width spaces
+ * and joiners, bidirectional overrides, soft hyphens, tags ...) and line and
+ * paragraph separators are dropped; every run of white space becomes one
+ * space; leading and trailing space goes. Written NUL-terminated to zOut,
+ * which has room for n + 1 bytes (the result is never longer). Returns its
+ * length in code points, or (size_t)-1 when z is not well-formed UTF-8.
+ */
+size_t vs_utf8_display_name(const char *z, size_t n, char *zOut);
+
 #endif

@@ -2,6 +2,7 @@
 import { Link } from 'react-router';
 import { StatusBadge } from '../../../components/StatusBadge.jsx';
 import { CopyButton } from '../../../components/CopyButton.jsx';
+import { UnlockPasswordButton } from './UnlockPasswordButton.jsx';
 import { joinState, liveStatus } from '../../../utils/sessions.js';
 import { formatCountdown, formatDate, formatDuration, formatTime, formatTimeRange } from '../../../utils/time.js';
 
@@ -72,6 +73,7 @@ export function SessionItem({ session, tz, now, role, onEdit, onDelete, onInvite
             Guest link
           </button>
         )}
+        {role === 'partner' && upcoming && session.password_enabled && <UnlockPasswordButton session={session} />}
         {editable && onEdit && (
           <button type="button" className="btn btn--small" onClick={() => onEdit(session)} aria-label={`Edit ${session.title}`}>
             Edit
