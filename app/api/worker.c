@@ -202,6 +202,7 @@ static void handle(FCGX_Request *fr, struct vs_ctx *ctx, struct vs_buf *pBody, s
 	req->iNowUs = vs_time_now_us();
 	read_params(fr, req);
 	memset(&ctx->caller, 0, sizeof(ctx->caller));
+	vs_db_guard_clear(ctx->db);
 	ctx->zAuditAction = NULL;
 	res->iStatus = 200;
 	res->zContentType = NULL;
@@ -346,6 +347,7 @@ void vs_worker_run(const struct vs_config *cfg, int iListenFd, struct vs_slot *p
 			continue;
 		}
 		handle(&fr, &ctx, &body, pSlot);
+		(void)vs_authenticate_finish(&ctx);
 		snprintf(pSlot->zRequestId, sizeof(pSlot->zRequestId), "%s", req.zRequestId ? req.zRequestId : "-");
 		write_response(&fr, &req, &res);
 		vs_log("info", "request_id=%s method=%s route=%s status=%d duration_ms=%.2f",
