@@ -35,6 +35,7 @@
 #include "vsession/jsonin.h"
 #include "vsession/json.h"
 #include "vsession/timeutil.h"
+#include "vsession/token.h"
 
 static int aSigPipe[2] = { -1, -1 };
 
@@ -302,6 +303,7 @@ void vs_worker_run(const struct vs_config *cfg, int iListenFd, struct vs_slot *p
 	if (ctx.db == NULL)
 		_exit(1);
 	(void)vs_db_connect(ctx.db); /* best effort: requests reconnect as needed */
+	vs_token_cache_use(&cfg->token);
 	pSlot->iPid = getpid();
 	pSlot->iRequestStartUs = 0;
 	pSlot->iRoute = -1;
