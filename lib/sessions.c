@@ -136,14 +136,6 @@ static enum vs_err audit_tx(struct vs_db *db, const struct vs_view *v, const cha
 	return vs_audit_write(db, v->o, &a);
 }
 
-/* Reads of notes are audited too, without a disk sync per read. */
-static enum vs_err audit_read(struct vs_db *db, const struct vs_view *v, const char *zAction,
-			      const char *zType, int64_t iObj)
-{
-	struct vs_audit a = { v->c != NULL ? v->c->iId : 0, NULL, zAction, zType, iObj, "ok" };
-	return vs_audit_write_read(db, v->o, &a);
-}
-
 /* ---- conflicts ---------------------------------------------------------- */
 
 static struct vs_stmt stConflict = VS_STMT("booking_conflict", 5, true,
@@ -609,6 +601,40 @@ enum vs_err vs_session_delete(struct vs_db *db, const struct vs_view *v, int64_t
 #define F_UPCOMING " AND s.status <> 'cancelled' AND s.end_date > now()"
 #define F_PAST " AND (s.status = 'cancelled' OR s.end_date <= now())"
 
+/*
+ * The same page for callers who see notes, with its notes-read audit row
+ * written by the same statement (one round trip, committed without waiting
+ * for the WAL flush, as every read row): $8 the actor, $9 the request id,
+ * $10 the client address. The row is written when the page has any row; the
+ * outer ORDER BY (start and id, columns 7 and 1) keeps the page's order.
+ */
+#define LIST_AUDITED_SQL(scope, filter, cmp, order, lower, objtype) \
+	"WITH c AS (SELECT set_config('synchronous_commit', 'off', true) AS x)," \
+	" l AS (" LIST_SQL(scope, filter, cmp, order, lower) ")," \
+	" a AS (INSERT INTO audit_log (actor_id, action, object_type, object_id, outcome, request_id, client_addr)" \
+	"  SELECT $8, 'video_session.list_notes_read', '" objtype "', $1, 'ok', $9, $10 FROM c" \
+	"  WHERE c.x IS NOT NULL AND EXISTS (SELECT 1 FROM l))" \
+	" SELECT * FROM l ORDER BY 7 " order ", 1 " order
+
+static struct vs_stmt aListAudited[2][3] = {
+	{
+		VS_STMT("list_partner_all_audited", 10, false,
+			LIST_AUDITED_SQL("partner_id", "", ">", "ASC", LOWER_ALL, "partner")),
+		VS_STMT("list_partner_upcoming_audited", 10, false,
+			LIST_AUDITED_SQL("partner_id", F_UPCOMING, ">", "ASC", LOWER_UPCOMING, "partner")),
+		VS_STMT("list_partner_past_audited", 10, false,
+			LIST_AUDITED_SQL("partner_id", F_PAST, "<", "DESC", LOWER_ALL, "partner")),
+	},
+	{
+		VS_STMT("list_user_all_audited", 10, false,
+			LIST_AUDITED_SQL("user_id", "", ">", "ASC", LOWER_ALL, "user")),
+		VS_STMT("list_user_upcoming_audited", 10, false,
+			LIST_AUDITED_SQL("user_id", F_UPCOMING, ">", "ASC", LOWER_UPCOMING, "user")),
+		VS_STMT("list_user_past_audited", 10, false,
+			LIST_AUDITED_SQL("user_id", F_PAST, "<", "DESC", LOWER_ALL, "user")),
+	},
+};
+
 static struct vs_stmt aList[2][3] = {
 	{
 		VS_STMT("list_partner_all", 7, true, LIST_SQL("partner_id", "", ">", "ASC", LOWER_ALL)),
@@ -645,8 +671,9 @@ bool vs_cursor_parse(const char *z, int64_t *piUs, int64_t *piId)
 static enum vs_err list(struct vs_db *db, const struct vs_view *v, int iScope, int64_t iOwner,
 			int64_t iPartnerFilter, const struct vs_list_query *q, struct vs_buf *out)
 {
-	char zOwner[24], zFrom[40], zTo[40], zCur[40], zCurId[24], zLim[24], zPf[24];
-	const char *az[7];
+	char zOwner[24], zFrom[40], zTo[40], zCur[40], zCurId[24], zLim[24], zPf[24], zActor[24];
+	const char *az[10];
+	bool bAudited = sees_notes(v->c);
 	bool bDesc = q->eWhen == VS_WHEN_PAST;
 	PGresult *r;
 	enum vs_err rc;
@@ -664,7 +691,10 @@ static enum vs_err list(struct vs_db *db, const struct vs_view *v, int iScope, i
 	}
 	az[5] = vs_db_param_i64(zLim, q->nLimit + 1);
 	az[6] = iPartnerFilter ? vs_db_param_i64(zPf, iPartnerFilter) : NULL;
-	rc = vs_db_exec(db, &aList[iScope][q->eWhen], az, &r);
+	az[7] = vs_db_param_i64(zActor, v->c->iId);
+	az[8] = vs_origin_request_id(v->o);
+	az[9] = v->o != NULL ? v->o->zClientAddr : NULL;
+	rc = vs_db_exec(db, bAudited ? &aListAudited[iScope][q->eWhen] : &aList[iScope][q->eWhen], az, &r);
 	if (rc != VS_OK)
 		return rc;
 	n = PQntuples(r);
@@ -686,9 +716,6 @@ static enum vs_err list(struct vs_db *db, const struct vs_view *v, int iScope, i
 	}
 	vs_buf_putc(out, '}');
 	PQclear(r);
-	/* notes shown without their audit row are not shown: the caller answers the error instead */
-	if (sees_notes(v->c) && n > 0)
-		return audit_read(db, v, "video_session.list_notes_read", iScope == 0 ? "partner" : "user", iOwner);
 	return VS_OK;
 }
 

@@ -158,6 +158,16 @@ bool vs_time_parse_rfc3339(const char *z, size_t n, int64_t *pUs)
  * Floor division keeps times before the epoch correct (never produced by
  * the parser, but the function is total). a is always NUL-terminated.
  */
+/* Writes v as exactly nDigit decimal digits (v < 10^nDigit) at a + *pi. */
+static void put_digits(char *a, size_t *pi, uint64_t v, unsigned nDigit)
+{
+	for (unsigned k = nDigit; k > 0; k--) {
+		a[*pi + k - 1] = (char)('0' + v % 10);
+		v /= 10;
+	}
+	*pi += nDigit;
+}
+
 size_t vs_time_format_utc(int64_t us, char a[VS_TIME_FORMAT_MAX])
 {
 	int64_t secs = us >= 0 ? us / VS_US_PER_SEC : (us - VS_US_PER_SEC + 1) / VS_US_PER_SEC;
@@ -168,6 +178,31 @@ size_t vs_time_format_utc(int64_t us, char a[VS_TIME_FORMAT_MAX])
 	int n;
 
 	civil_from_days(days, &y, &m, &d);
+	if (y >= 0 && y <= 9999) {
+		/* The common case, written digit by digit: the same text as the
+		 * formats below, without snprintf's cost on every timestamp of a
+		 * list page. */
+		unsigned h = (unsigned)(rem / 3600), mi = (unsigned)(rem / 60 % 60), se = (unsigned)(rem % 60);
+		size_t i = 0;
+		put_digits(a, &i, (uint64_t)y, 4);
+		a[i++] = '-';
+		put_digits(a, &i, m, 2);
+		a[i++] = '-';
+		put_digits(a, &i, d, 2);
+		a[i++] = 'T';
+		put_digits(a, &i, h, 2);
+		a[i++] = ':';
+		put_digits(a, &i, mi, 2);
+		a[i++] = ':';
+		put_digits(a, &i, se, 2);
+		if (frac != 0) {
+			a[i++] = '.';
+			put_digits(a, &i, (uint64_t)frac, 6);
+		}
+		a[i++] = 'Z';
+		a[i] = '\0';
+		return i;
+	}
 	if (frac != 0)
 		n = snprintf(a, VS_TIME_FORMAT_MAX, "%04lld-%02u-%02uT%02u:%02u:%02u.%06lldZ",
 			     (long long)y, m, d, (unsigned)(rem / 3600), (unsigned)(rem / 60 % 60),

@@ -371,14 +371,31 @@ out:
 }
 
 /*
- * Verifies a token (see the comment opening this file for the order of the
- * checks). zTok need not be NUL-terminated. *pOut is filled on VS_OK and
- * zeroed otherwise. VS_ERR_UNAUTHENTICATED for any fault of the token,
- * VS_ERR_INTERNAL for a bad configuration, VS_ERR_NOMEM when libjwt runs
- * out of memory. Nothing is allocated that outlives the call.
+ * The clock checks of step 5. They are arranged so nothing can overflow:
+ * iNowSec is ours, the claim values are anything in int64_t.
  */
-enum vs_err vs_token_verify(const struct vs_token_config *cfg, const char *zTok,
-			    size_t nTok, int64_t iNowSec, struct vs_token_claims *pOut)
+static bool times_ok(const struct vs_token_config *cfg, int64_t iNowSec, int64_t iExp,
+		     int64_t iIat, bool bNbf, int64_t iNbf)
+{
+	if (iNowSec < INT64_MIN + MAX_SKEW_SEC || iNowSec > INT64_MAX - MAX_SKEW_SEC)
+		return false;
+	if (iExp < iNowSec - cfg->iSkewSec)
+		return false;                   /* expired more than the skew ago */
+	if (iIat > iNowSec + cfg->iSkewSec)
+		return false;                   /* issued in the future */
+	if (bNbf && iNbf > iNowSec + cfg->iSkewSec)
+		return false;                   /* not valid yet */
+	return true;
+}
+
+/*
+ * Steps 1-5 in full (see the comment opening this file), as
+ * vs_token_verify() describes; also hands out the nbf claim (*pbNbf false
+ * when absent) for the cache.
+ */
+static enum vs_err verify_full(const struct vs_token_config *cfg, const char *zTok,
+			       size_t nTok, int64_t iNowSec, struct vs_token_claims *pOut,
+			       int64_t *piNbf, bool *pbNbf)
 {
 	char zCopy[VS_TOKEN_MAX_LEN + 1];
 	size_t iDot1 = 0, iDot2 = 0, nDot = 0;
@@ -438,14 +455,8 @@ enum vs_err vs_token_verify(const struct vs_token_config *cfg, const char *zTok,
 	if ((rc = claim_int_required(jwt, "sub", &iSub)) != VS_OK)
 		goto out;
 	rc = VS_ERR_UNAUTHENTICATED;
-	if (iNowSec < INT64_MIN + MAX_SKEW_SEC || iNowSec > INT64_MAX - MAX_SKEW_SEC)
+	if (!times_ok(cfg, iNowSec, iExp, iIat, bNbf, iNbf))
 		goto out;
-	if (iExp < iNowSec - cfg->iSkewSec)
-		goto out;                       /* expired more than the skew ago */
-	if (iIat > iNowSec + cfg->iSkewSec)
-		goto out;                       /* issued in the future */
-	if (bNbf && iNbf > iNowSec + cfg->iSkewSec)
-		goto out;                       /* not valid yet */
 	if (iSub <= 0)
 		goto out;
 	zIss = claim_str(jwt, "iss");
@@ -466,12 +477,96 @@ enum vs_err vs_token_verify(const struct vs_token_config *cfg, const char *zTok,
 	memcpy(pOut->zSid, zSid, strlen(zSid) + 1);     /* < VS_SID_MAX, checked */
 	pOut->iIat = iIat;
 	pOut->iExp = iExp;
+	*piNbf = bNbf ? iNbf : 0;
+	*pbNbf = bNbf;
 	rc = VS_OK;
 out:
 	jwt_free(jwt);
 	explicit_bzero(zCopy, nTok + 1);   /* a bearer credential */
 	if (rc != VS_OK)
 		memset(pOut, 0, sizeof(*pOut));
+	return rc;
+}
+
+/*
+ * The cache of verified tokens: what steps 1-5 concluded about a token,
+ * keyed by its exact bytes. Everything those steps check is a function of
+ * the bytes and the configuration except the clock, so a hit re-runs the
+ * clock checks (times_ok) and nothing else. It only serves the one
+ * configuration registered with vs_token_cache_use(), which must not change
+ * afterwards; the login check in the database is not cached. Direct-mapped,
+ * per process; a slot is overwritten by the next token that hashes to it.
+ * Lookups compare in constant time, so timing says nothing about the tokens
+ * held. Tokens longer than TOKEN_CACHE_LEN are never cached.
+ */
+#define TOKEN_CACHE_SLOTS 64
+#define TOKEN_CACHE_LEN   640
+
+struct token_cache_entry {
+	size_t  nTok;                  /* 0: empty */
+	char    aTok[TOKEN_CACHE_LEN];
+	struct vs_token_claims claims;
+	int64_t iNbf;
+	bool    bNbf;
+};
+
+static const struct vs_token_config *pCacheCfg;
+static struct token_cache_entry aTokenCache[TOKEN_CACHE_SLOTS];
+
+void vs_token_cache_use(const struct vs_token_config *cfg)
+{
+	pCacheCfg = cfg;
+	for (size_t i = 0; i < TOKEN_CACHE_SLOTS; i++)
+		explicit_bzero(&aTokenCache[i], sizeof(aTokenCache[i]));
+}
+
+/* The slot for the nTok bytes at zTok (FNV-1a). */
+static struct token_cache_entry *token_cache_slot(const char *zTok, size_t nTok)
+{
+	uint64_t h = 14695981039346656037u;
+
+	for (size_t i = 0; i < nTok; i++) {
+		h ^= (unsigned char)zTok[i];
+		h *= 1099511628211u;
+	}
+	return &aTokenCache[h % TOKEN_CACHE_SLOTS];
+}
+
+/*
+ * Verifies a token (see the comment opening this file for the order of the
+ * checks), through the cache when cfg is the registered configuration.
+ * zTok need not be NUL-terminated. *pOut is filled on VS_OK and zeroed
+ * otherwise. VS_ERR_UNAUTHENTICATED for any fault of the token,
+ * VS_ERR_INTERNAL for a bad configuration, VS_ERR_NOMEM when libjwt runs
+ * out of memory. Nothing is allocated that outlives the call.
+ */
+enum vs_err vs_token_verify(const struct vs_token_config *cfg, const char *zTok,
+			    size_t nTok, int64_t iNowSec, struct vs_token_claims *pOut)
+{
+	struct token_cache_entry *e = NULL;
+	int64_t iNbf = 0;
+	bool bNbf = false;
+	enum vs_err rc;
+
+	if (cfg != NULL && cfg == pCacheCfg && zTok != NULL && nTok > 0 && nTok <= TOKEN_CACHE_LEN) {
+		e = token_cache_slot(zTok, nTok);
+		if (e->nTok == nTok && vs_ct_equal(e->aTok, zTok, nTok)) {
+			if (!times_ok(cfg, iNowSec, e->claims.iExp, e->claims.iIat, e->bNbf, e->iNbf)) {
+				memset(pOut, 0, sizeof(*pOut));
+				return VS_ERR_UNAUTHENTICATED;
+			}
+			*pOut = e->claims;
+			return VS_OK;
+		}
+	}
+	rc = verify_full(cfg, zTok, nTok, iNowSec, pOut, &iNbf, &bNbf);
+	if (rc == VS_OK && e != NULL) {
+		memcpy(e->aTok, zTok, nTok);
+		e->nTok = nTok;
+		e->claims = *pOut;
+		e->iNbf = iNbf;
+		e->bNbf = bNbf;
+	}
 	return rc;
 }
 

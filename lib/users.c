@@ -502,6 +502,33 @@ enum vs_err vs_login_check(struct vs_db *db, const char *zSid, int64_t iUserId,
 	return pCaller->eRole == VS_ROLE_NONE ? VS_ERR_UNAUTHENTICATED : VS_OK;
 }
 
+/*
+ * The same check as a guard (see db.h): it raises division_by_zero when the
+ * login session is not live or the account's role is not the token's, so
+ * whatever statement shares its pipeline is aborted. Roles never change
+ * after an account is created, so the token's role is the account's.
+ */
+static struct vs_stmt stLoginGuard = VS_STMT("login_guard", 3, true,
+	"SELECT 1 / count(*)::int FROM login_sessions s JOIN users u ON u.id = s.user_id"
+	" WHERE s.id = $1::uuid AND s.user_id = $2 AND u.role = $3"
+	" AND s.revoked_at IS NULL AND s.expires_at > now()");
+
+enum vs_err vs_login_check_deferred(struct vs_db *db, const char *zSid, int64_t iUserId,
+				    const char *zRole, struct vs_caller *pCaller)
+{
+	char zUid[24];
+	const char *az[3] = { zSid, vs_db_param_i64(zUid, iUserId), zRole };
+	enum vs_role eRole = vs_role_parse(zRole);
+
+	if (eRole == VS_ROLE_NONE || strlen(zSid) >= sizeof(pCaller->zSid)
+	    || vs_db_guard_set(db, &stLoginGuard, az) != VS_OK)
+		return VS_ERR_UNAUTHENTICATED;
+	pCaller->iId = iUserId;
+	pCaller->eRole = eRole;
+	memcpy(pCaller->zSid, zSid, strlen(zSid) + 1);
+	return VS_OK;
+}
+
 /* The revocation and its audit row, in one statement: both or neither. */
 static struct vs_stmt stLogout = VS_STMT("logout", 4, false,
 	"WITH s AS (UPDATE login_sessions SET revoked_at = now()"

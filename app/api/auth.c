@@ -27,6 +27,15 @@ static bool find_token(const struct vs_request *req, const char **pz, size_t *pn
 	return vs_cookie_find(req->zCookie, VS_SESSION_COOKIE, pz, pn);
 }
 
+/* The answer when the login check fails with rc. */
+static void login_ended(struct vs_ctx *ctx, enum vs_err rc)
+{
+	if (rc == VS_ERR_UNAUTHENTICATED)
+		vs_http_error(ctx->res, 401, "unauthenticated", "Your login has ended; log in again.", NULL);
+	else
+		vs_http_error_from(ctx->res, rc);
+}
+
 bool vs_authenticate(struct vs_ctx *ctx)
 {
 	struct vs_token_claims claims;
@@ -39,13 +48,31 @@ bool vs_authenticate(struct vs_ctx *ctx)
 		vs_http_error(ctx->res, 401, "unauthenticated", "Log in to continue.", NULL);
 		return false;
 	}
-	rc = vs_login_check(ctx->db, claims.zSid, claims.iSub, &ctx->caller);
+	/* The login check travels with the handler's first statement (one round
+	 * trip) and aborts it when the login has ended; vs_authenticate_finish()
+	 * settles it before anything is answered. */
+	rc = vs_login_check_deferred(ctx->db, claims.zSid, claims.iSub, claims.zRole, &ctx->caller);
 	if (rc == VS_OK)
 		return true;
-	if (rc == VS_ERR_UNAUTHENTICATED)
-		vs_http_error(ctx->res, 401, "unauthenticated", "Your login has ended; log in again.", NULL);
-	else
-		vs_http_error_from(ctx->res, rc);
+	memset(&ctx->caller, 0, sizeof(ctx->caller));
+	login_ended(ctx, rc);
+	return false;
+}
+
+bool vs_authenticate_finish(struct vs_ctx *ctx)
+{
+	enum vs_err rc;
+
+	if (vs_db_guard_state(ctx->db) == VS_GUARD_NONE)
+		return true;
+	rc = vs_db_guard_resolve(ctx->db);
+	if (rc == VS_OK)
+		return true;
+	/* Whatever the handler wrote was aborted with the guard's pipeline:
+	 * the answer is the one a failed login check always gave. */
+	memset(&ctx->caller, 0, sizeof(ctx->caller));
+	vs_buf_reset(&ctx->res->headers);
+	login_ended(ctx, rc);
 	return false;
 }
 

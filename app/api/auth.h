@@ -10,11 +10,20 @@
 /*
  * Authenticates the request from its Bearer header or, failing that, the
  * __Host-vs_session cookie (never from the query string): verifies the token with
- * the pinned algorithm and claims, then checks its login session in the
- * database. On success fills ctx->caller and returns true; otherwise writes
- * the 401 (or 503) answer and returns false.
+ * the pinned algorithm and claims, and has its login session checked in the
+ * database together with the handler's first statement (db.h, the guard).
+ * On success fills ctx->caller from the token and returns true; otherwise
+ * writes the 401 answer and returns false.
  */
 bool vs_authenticate(struct vs_ctx *ctx);
+
+/*
+ * Settles the login check after the handler ran: runs it alone if the
+ * handler never reached the database. When the login has ended (or the
+ * check could not run) the handler's answer is replaced by the 401 (or 503)
+ * a failed check gives, and false is returned; its statements were aborted.
+ */
+bool vs_authenticate_finish(struct vs_ctx *ctx);
 
 /*
  * Answers a refused authorization decision (403 or 404) and writes the

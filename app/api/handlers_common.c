@@ -162,7 +162,6 @@ void vs_h_login(struct vs_ctx *ctx)
 void vs_h_logout(struct vs_ctx *ctx)
 {
 	struct vs_origin o = vs_h_origin(ctx);
-	char zCookie[400];
 	enum vs_err rc;
 
 	if (ctx->req->pJson != NULL && !vs_h_form(ctx, NULL, 0, NULL))

@@ -37,6 +37,7 @@
 #include "vsession/jsonin.h"
 #include "vsession/json.h"
 #include "vsession/timeutil.h"
+#include "vsession/token.h"
 
 static int aSigPipe[2] = { -1, -1 };
 
@@ -229,6 +230,7 @@ static void handle(FCGX_Request *fr, struct vs_ctx *ctx, struct vs_buf *pBody, s
 	req->iNowUs = vs_time_now_us();
 	read_params(fr, req);
 	memset(&ctx->caller, 0, sizeof(ctx->caller));
+	vs_db_guard_clear(ctx->db);
 	ctx->zAuditAction = NULL;
 	res->iStatus = 200;
 	res->zContentType = NULL;
@@ -350,6 +352,7 @@ void vs_worker_run(const struct vs_config *cfg, int iListenFd, struct vs_slot *p
 	if (ctx.db == NULL)
 		_exit(1);
 	(void)vs_db_connect(ctx.db); /* best effort: requests reconnect as needed */
+	vs_token_cache_use(&cfg->token);
 	pSlot->iPid = getpid();
 	pSlot->iRequestStartUs = 0;
 	pSlot->iRoute = -1;
@@ -395,6 +398,7 @@ void vs_worker_run(const struct vs_config *cfg, int iListenFd, struct vs_slot *p
 			continue;
 		}
 		handle(&fr, &ctx, &body, pSlot);
+		(void)vs_authenticate_finish(&ctx);
 		snprintf(pSlot->zRequestId, sizeof(pSlot->zRequestId), "%s", req.zRequestId ? req.zRequestId : "-");
 		write_response(&fr, &req, &res);
 		vs_log("info", "request_id=%s method=%s route=%s status=%d duration_ms=%.2f",

@@ -8,7 +8,7 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac, randomBytes } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { api, makeUser, login, link, sql, CTL, SECURITY_HEADERS } from './lib.mjs';
+import { api, makeUser, login, link, sql, practice, CTL, SECURITY_HEADERS } from './lib.mjs';
 import {
   routeTable, fill, freshAddress, request, loginFrom, decodeJwt, signHs256, b64url, stackJwtSecret,
   psqlAs, median, NGINX_429_BODY,
@@ -193,6 +193,44 @@ test('logout revokes that token at once on every worker, while another login of 
   for (const r of still) assert.equal(r.status, 200, r.text);
   assert.deepEqual(sql(`SELECT revoked_at IS NOT NULL FROM login_sessions WHERE id = '${decodeJwt(t1).payload.sid}'`), [['t']]);
   assert.deepEqual(sql(`SELECT revoked_at IS NOT NULL FROM login_sessions WHERE id = '${decodeJwt(t2).payload.sid}'`), [['f']]);
+});
+
+// The login check runs in the same round trip as the handler's first statement (a pipeline, the
+// check first): a revoked token must still change nothing and leave no audit row, whatever the
+// handler would have done — a create, a read that writes its notes-read row, a denial that writes
+// its own row, a body refused before any SQL.
+test('a revoked token answers the login-ended 401 on every kind of request and changes nothing', async () => {
+  const { partner, client } = await practice();
+  const other = await practice();
+  const start = new Date(Date.now() + 3 * 86400e3);
+  start.setUTCMinutes(0, 0, 0);
+  const made = await api('POST', '/api/video-sessions', { token: partner.token, body: {
+    user_id: client.id, title: 'Before logout', session_date: start.toISOString().replace('.000Z', 'Z'), duration_minutes: 60 } });
+  assert.equal(made.status, 201, made.text);
+  const id = made.json.id;
+  for (const u of [partner, client]) assert.equal((await api('POST', '/api/auth/logout', { token: u.token })).status, 204);
+  const countRows = () => sql(`SELECT (SELECT count(*) FROM video_sessions WHERE partner_id = ${partner.id}),
+    (SELECT count(*) FROM audit_log WHERE actor_id IN (${partner.id}, ${client.id}))`);
+  const before = countRows();
+
+  const later = new Date(start.getTime() + 86400e3).toISOString().replace('.000Z', 'Z');
+  const cases = [
+    ['create', 'POST', '/api/video-sessions', partner.token, { user_id: client.id, title: 'After logout', session_date: later, duration_minutes: 60 }],
+    ['read with its audit row', 'GET', `/api/video-sessions/${id}`, partner.token],
+    ['list with its audit row', 'GET', `/api/partners/${partner.id}/video-sessions`, partner.token],
+    ['denied, which writes a row when allowed to run', 'POST', '/api/video-sessions', client.token, { user_id: client.id, title: 'x', session_date: later, duration_minutes: 60 }],
+    ['another partner\'s list (403)', 'GET', `/api/partners/${other.partner.id}/video-sessions`, partner.token],
+    ['update', 'PUT', `/api/video-sessions/${id}`, partner.token, { title: 'Changed after logout' }],
+    ['delete', 'DELETE', `/api/video-sessions/${id}`, partner.token],
+    ['a field logout does not take (422 before any SQL)', 'POST', '/api/auth/logout', partner.token, { all: true }],
+  ];
+  for (const [what, method, path, token, body] of cases) {
+    const r = await api(method, path, { token, body });
+    assertError(r, 401, 'unauthenticated');
+    assert.equal(r.json.error.message, 'Your login has ended; log in again.', what);
+  }
+  assert.deepEqual(countRows(), before, 'no session and no audit row written for a revoked token');
+  assert.deepEqual(sql(`SELECT title, status FROM video_sessions WHERE id = ${id}`), [['Before logout', 'scheduled']]);
 });
 
 test('logout with the cookie alone revokes the cookie\'s token', async () => {

@@ -110,7 +110,7 @@ check_copy() {
 copies_ok=0
 check_copy attempt-counter.spec limit_reserve lib/users.c stLimitReserve || copies_ok=1
 check_copy attempt-counter.spec limit_release lib/users.c stLimitRelease || copies_ok=1
-check_copy logout-race.spec login_check lib/users.c stLoginCheck || copies_ok=1
+check_copy logout-race.spec login_guard lib/users.c stLoginGuard || copies_ok=1
 check_copy logout-race.spec logout lib/users.c stLogout || copies_ok=1
 [ "$copies_ok" -eq 0 ] || exit 1
 

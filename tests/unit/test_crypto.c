@@ -7,9 +7,12 @@
  * while a biased one (modulo bias, a stuck byte) fails every time.
  */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+#include <argon2.h>
 
 #include "unit.h"
 #include "vsession/crypto.h"
@@ -130,6 +133,68 @@ static void malformed_or_foreign_hashes_are_refused(void)
 	zBad[sizeof(zBad) - 1] = '\0';
 	memcpy(zBad, zHash, n);
 	CHECK(!vs_password_verify(zBad, "pw", 2));
+}
+
+/* VmRSS of this process in kB. */
+static long rss_kb(void)
+{
+	FILE *f = fopen("/proc/self/status", "r");
+	char zLine[256];
+	long n = -1;
+
+	while (f != NULL && fgets(zLine, sizeof(zLine), f) != NULL)
+		if (strncmp(zLine, "VmRSS:", 6) == 0)
+			n = strtol(zLine + 6, NULL, 10);
+	if (f != NULL)
+		fclose(f);
+	return n;
+}
+
+/*
+ * Our verify (its own decoding, the block in huge pages) answers exactly as
+ * libargon2's argon2id_verify() on a table of variants of a real hash, and
+ * gives its 19 MiB back after every call.
+ */
+static void verify_agrees_with_libargon2_and_returns_its_block(void)
+{
+	char zHash[VS_PASSWORD_HASH_MAX], z[2 * VS_PASSWORD_HASH_MAX];
+	size_t n, nParams = strlen(zParams), iDollar;
+	long nBefore, nAfter;
+
+	CHECK_INT(vs_password_hash("pw", 2, zHash), VS_OK);
+	n = strlen(zHash);
+	iDollar = (size_t)(strchr(zHash + nParams, '$') - zHash);
+	for (int k = 0; k < 16; k++) {
+		const char *zPw = k == 1 ? "pW" : "pw";
+		strcpy(z, zHash);
+		switch (k) {
+		case 0: case 1: break;                                  /* as made; wrong password */
+		case 2: z[nParams] = z[nParams] == 'A' ? 'B' : 'A'; break; /* another salt */
+		case 3: z[iDollar - 1] = z[iDollar - 1] == 'g' ? 'h' : 'g'; break; /* leftover salt bits */
+		case 4: memmove(z + iDollar - 1, z + iDollar, n - iDollar + 1); break; /* salt one char short */
+		case 5: memmove(z + iDollar - 2, z + iDollar, n - iDollar + 1); break; /* two chars short */
+		case 6: strcat(z, "$"); break;
+		case 7: strcat(z, "="); break;
+		case 8: z[n - 1] = '*'; break;
+		case 9: z[iDollar] = 'A'; break;                        /* no separator */
+		case 10: z[iDollar + 1] = '\0'; break;                  /* empty tag */
+		case 11: snprintf(z, sizeof(z), "%sYWJjZGVmZw$%s", zParams, zHash + iDollar + 1); break; /* 7-byte salt */
+		case 12: snprintf(z, sizeof(z), "%sYWJjZGVmZ2g$%s", zParams, zHash + iDollar + 1); break; /* 8 bytes */
+		case 13: z[n - 3] = '\0'; break;                        /* tag 30 bytes (a prefix) */
+		case 14: snprintf(z, sizeof(z), "%s%.*s$$%s", zParams, (int)(iDollar - nParams), zHash + nParams, zHash + iDollar + 1); break;
+		case 15: z[nParams] = '+'; break;
+		}
+		if (vs_password_verify(z, zPw, 2) != (argon2id_verify(z, zPw, 2) == ARGON2_OK))
+			fprintf(stderr, "variant %d (%s): ours and libargon2 differ\n", k, z);
+		CHECK(vs_password_verify(z, zPw, 2) == (argon2id_verify(z, zPw, 2) == ARGON2_OK));
+		CHECK(vs_password_verify(z, zPw, 2) == (k == 0));
+	}
+	nBefore = rss_kb();
+	for (int i = 0; i < 3; i++)
+		CHECK(vs_password_verify(zHash, "pw", 2));
+	nAfter = rss_kb();
+	printf("RSS around 3 verifies: %ld kB -> %ld kB\n", nBefore, nAfter);
+	CHECK(nBefore > 0 && nAfter - nBefore < 4096);
 }
 
 /* Prints what one hash, one verify and one dummy verify cost here. */
@@ -313,6 +378,7 @@ int main(void)
 	length_counts_not_the_nul();
 	empty_password_hashes_and_verifies();
 	malformed_or_foreign_hashes_are_refused();
+	verify_agrees_with_libargon2_and_returns_its_block();
 	dummy_verify_costs_about_a_real_verify();
 	digits_are_six_decimal_digits();
 	digits_are_uniform();

@@ -9,6 +9,7 @@
  * arithmetic on absolute time, whatever the wall clock did.
  */
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "vsession/timeutil.h"
@@ -155,6 +156,64 @@ static void test_formats_utc_with_z_and_round_trips(void)
 }
 
 /*
+ * The digit writer gives the same text as the printf formats it replaced:
+ * every second boundary of a day, fractions at both ends, and a spread of
+ * instants from 0001 to 9999; before 0001 (negative years) the printf path
+ * still answers.
+ */
+static void test_format_matches_printf_everywhere(void)
+{
+	uint64_t x = 0x9E3779B97F4A7C15u;
+	int nBad = 0;
+
+	for (int k = 0; k < 200000; k++) {
+		char zOut[VS_TIME_FORMAT_MAX], zWant[64];
+		int64_t us, secs, days, rem, frac;
+		int64_t z, era, yoe, doy, mp, y;
+		unsigned doe, m, d;
+
+		x ^= x << 13; x ^= x >> 7; x ^= x << 17;
+		if (k < 86400)
+			us = T_2026_12_01_15Z + (int64_t)k * VS_US_PER_SEC + (k % 3 == 0 ? 0 : k % 3 == 1 ? 1 : 999999);
+		else
+			us = (int64_t)(x % UINT64_C(315537897600000000)) - INT64_C(62135596800000000);
+		/* The reference: days to civil date (H. Hinnant), then printf. */
+		secs = us >= 0 ? us / VS_US_PER_SEC : (us - VS_US_PER_SEC + 1) / VS_US_PER_SEC;
+		frac = us - secs * VS_US_PER_SEC;
+		days = secs >= 0 ? secs / 86400 : (secs - 86399) / 86400;
+		rem = secs - days * 86400;
+		z = days + 719468;
+		era = (z >= 0 ? z : z - 146096) / 146097;
+		doe = (unsigned)(z - era * 146097);
+		yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+		y = yoe + era * 400;
+		doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+		mp = (5 * doy + 2) / 153;
+		d = (unsigned)(doy - (153 * mp + 2) / 5 + 1);
+		m = (unsigned)(mp < 10 ? mp + 3 : mp - 9);
+		y += m <= 2;
+		if (frac != 0)
+			snprintf(zWant, sizeof(zWant), "%04lld-%02u-%02uT%02u:%02u:%02u.%06lldZ", (long long)y, m, d,
+				 (unsigned)(rem / 3600), (unsigned)(rem / 60 % 60), (unsigned)(rem % 60), (long long)frac);
+		else
+			snprintf(zWant, sizeof(zWant), "%04lld-%02u-%02uT%02u:%02u:%02uZ", (long long)y, m, d,
+				 (unsigned)(rem / 3600), (unsigned)(rem / 60 % 60), (unsigned)(rem % 60));
+		if (vs_time_format_utc(us, zOut) != strlen(zWant) || strcmp(zOut, zWant) != 0) {
+			if (nBad++ < 5)
+				fprintf(stderr, "  %lld: got %s, want %s\n", (long long)us, zOut, zWant);
+		}
+	}
+	CHECK_INT(nBad, 0);
+	{
+		char zOut[VS_TIME_FORMAT_MAX];
+		vs_time_format_utc(INT64_C(-62135596800000000) - VS_US_PER_SEC, zOut);
+		CHECK_STR(zOut, "0000-12-31T23:59:59Z");
+		vs_time_format_utc(INT64_C(-62167219200000000) - 1, zOut);
+		CHECK_STR(zOut, "-001-12-31T23:59:59.999999Z");
+	}
+}
+
+/*
  * Sessions are stored and compared as absolute instants, so a session's end
  * is its start plus its length, even when the clocks change in between.
  * Each case: a start given with the offset in force at the time, a length,
@@ -215,6 +274,7 @@ int main(void)
 	test_refuses_what_is_not_an_rfc3339_date_time();
 	test_reads_exactly_n_bytes();
 	test_formats_utc_with_z_and_round_trips();
+	test_format_matches_printf_everywhere();
 	test_time_arithmetic_across_dst_changes_is_absolute();
 	test_now_is_after_2024();
 	return unit_summary("test_timeutil");

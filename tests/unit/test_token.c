@@ -759,6 +759,57 @@ static void key_usable_wants_rsa_2048_private(void)
 	EVP_PKEY_free(pEc);
 }
 
+/*
+ * With the cache on, a token seen before is still checked against the
+ * clock (exp, iat, nbf, each with the skew), a token differing in one byte
+ * is verified in full, and the cache serves no other configuration.
+ */
+static void cache_rechecks_the_clock_and_serves_exact_bytes_only(void)
+{
+	char z[8192];
+	struct vs_token_claims c;
+	struct vs_token_config other = cfg;
+	size_t n;
+
+	other.zAudience = "another-api";
+	craft(z, sizeof(z), HS256_HDR, "{" WHO "," TIMES ",\"nbf\":1800000060," ISSAUD "}", SIG_HS256);
+	n = strlen(z);
+	CHECK_INT(vs_token_verify(&cfg, z, n, NOW, &c), VS_OK);
+	CHECK_INT(vs_token_verify(&cfg, z, n, NOW, &c), VS_OK);
+	CHECK_INT(c.iSub, 42);
+	CHECK_STR(c.zSid, "abc-123");
+	/* nbf 61 s ahead, iat 61 s ahead, exp 61 s ago: all refused from the cache. */
+	memset(&c, 0x5A, sizeof(c));
+	CHECK_INT(vs_token_verify(&cfg, z, n, NOW - 1, &c), VS_ERR_UNAUTHENTICATED);
+	CHECK_INT(c.iSub, 0);
+	CHECK_STR(c.zSid, "");
+	CHECK_INT(vs_token_verify(&cfg, z, n, NOW - 61, &c), VS_ERR_UNAUTHENTICATED);
+	CHECK_INT(vs_token_verify(&cfg, z, n, 1800003600 + 60, &c), VS_OK);
+	CHECK_INT(vs_token_verify(&cfg, z, n, 1800003600 + 61, &c), VS_ERR_UNAUTHENTICATED);
+	/* Another configuration is not served from the cache. */
+	CHECK_INT(vs_token_verify(&other, z, n, NOW, &c), VS_ERR_UNAUTHENTICATED);
+	/* One byte of the signature changed, or one byte fewer: verified in full. */
+	z[n - 1] = z[n - 1] == 'A' ? 'B' : 'A';
+	CHECK_INT(vs_token_verify(&cfg, z, n, NOW, &c), VS_ERR_UNAUTHENTICATED);
+	z[n - 1] = '\0';
+	CHECK_INT(vs_token_verify(&cfg, z, n - 1, NOW, &c), VS_ERR_UNAUTHENTICATED);
+}
+
+/* Every test of the file, run once without the cache and once with it. */
+static void all_token_tests(void)
+{
+	issued_token_verifies_with_its_claims();
+	every_role_round_trips();
+	verify_reads_exactly_ntok_bytes();
+	issue_refuses_bad_input();
+	verify_refuses_an_unusable_config();
+	attack_table_is_refused();
+	attack_table_is_refused();          /* the second time, accepted rows may be cached */
+	malformed_token_text_is_refused();
+	size_limit_is_exact();
+	other_secret_or_issuer_is_refused();
+}
+
 int main(void)
 {
 	pRsa = EVP_RSA_gen(2048);
@@ -769,15 +820,11 @@ int main(void)
 		return 1;
 	}
 
-	issued_token_verifies_with_its_claims();
-	every_role_round_trips();
-	verify_reads_exactly_ntok_bytes();
-	issue_refuses_bad_input();
-	verify_refuses_an_unusable_config();
-	attack_table_is_refused();
-	malformed_token_text_is_refused();
-	size_limit_is_exact();
-	other_secret_or_issuer_is_refused();
+	all_token_tests();
+	vs_token_cache_use(&cfg);
+	all_token_tests();
+	cache_rechecks_the_clock_and_serves_exact_bytes_only();
+	vs_token_cache_use(NULL);
 	self_hosted_jitsi_token_has_every_claim();
 	jaas_token_is_rs256_with_kid_and_features_off();
 	jitsi_token_refuses_bad_input();

@@ -38,6 +38,23 @@ struct vs_stmt {
 
 struct vs_db;
 
+/*
+ * The guard: a read-only statement that must succeed before anything else
+ * of the request may count (the login check). vs_db_guard_set() only records
+ * it; the next vs_db_exec() sends it in one pipeline ahead of its own
+ * statement, with a single Sync, so both run in one implicit transaction and
+ * one round trip. When the guard raises an error PostgreSQL aborts the
+ * statement behind it, which therefore changes nothing. A guard fails by
+ * raising: a data exception (SQLSTATE class 22, e.g. 1/0 when no row
+ * matched) means "refused" (VS_ERR_UNAUTHENTICATED); once refused, every
+ * later call answers that error without reaching the database until the
+ * guard is cleared. vs_db_command() (BEGIN ...) runs a pending guard alone
+ * first, so transaction blocks never share a pipeline with it.
+ */
+#define VS_GUARD_MAX_PARAM 4
+#define VS_GUARD_PARAM_LEN 72
+enum vs_guard { VS_GUARD_NONE, VS_GUARD_PENDING, VS_GUARD_PASSED, VS_GUARD_FAILED };
+
 /* Makes a handle; connects lazily. NULL only when out of memory. */
 struct vs_db *vs_db_new(const char *zConninfo, bool bPrepare);
 void vs_db_free(struct vs_db *db);
@@ -56,6 +73,22 @@ enum vs_err vs_db_connect(struct vs_db *db);
  */
 enum vs_err vs_db_exec(struct vs_db *db, struct vs_stmt *st, const char *const *azParam,
 		       PGresult **ppRes);
+
+/*
+ * Records st (read-only, nParam <= VS_GUARD_MAX_PARAM, each parameter
+ * shorter than VS_GUARD_PARAM_LEN; they are copied) as the pending guard.
+ * VS_ERR_INVALID, and nothing recorded, when they do not fit.
+ */
+enum vs_err vs_db_guard_set(struct vs_db *db, struct vs_stmt *st, const char *const *azParam);
+/* Forgets the guard and its outcome (at the start of every request). */
+void vs_db_guard_clear(struct vs_db *db);
+/*
+ * Runs a guard that is still pending on its own. VS_OK when there is none
+ * or it passed; VS_ERR_UNAUTHENTICATED when refused; VS_ERR_UNAVAILABLE or
+ * VS_ERR_INTERNAL when it could not run (it then counts as failed).
+ */
+enum vs_err vs_db_guard_resolve(struct vs_db *db);
+enum vs_guard vs_db_guard_state(const struct vs_db *db);
 
 /* Runs a fixed command with no parameters (BEGIN, COMMIT, ROLLBACK). */
 enum vs_err vs_db_command(struct vs_db *db, const char *zSql);

@@ -193,6 +193,16 @@ enum vs_err vs_login(struct vs_db *db, const struct vs_origin *o, const struct v
  * not expired) and fills *pCaller with the user's current role.
  * VS_ERR_UNAUTHENTICATED when it is not.
  */
+/*
+ * The same check, not run yet: recorded as the connection's guard (db.h),
+ * so it travels in one round trip with the request's first statement, which
+ * it aborts when the login is not live. Fills *pCaller from the token's
+ * verified claims (zRole must be the account's role; the guard checks it).
+ * The caller must resolve the guard (vs_db_guard_resolve) before answering:
+ * VS_ERR_UNAUTHENTICATED from it means the login has ended.
+ */
+enum vs_err vs_login_check_deferred(struct vs_db *db, const char *zSid, int64_t iUserId,
+				    const char *zRole, struct vs_caller *pCaller);
 enum vs_err vs_login_check(struct vs_db *db, const char *zSid, int64_t iUserId,
 			   struct vs_caller *pCaller);
 /* Revokes one login session at once, for every worker and host. */

@@ -57,6 +57,14 @@ enum vs_err vs_token_issue(const struct vs_token_config *cfg, int64_t iSub,
 enum vs_err vs_token_verify(const struct vs_token_config *cfg, const char *zTok,
 			    size_t nTok, int64_t iNowSec, struct vs_token_claims *pOut);
 
+/*
+ * Lets vs_token_verify() remember the tokens it verified with cfg (this
+ * process only; cfg must stay unchanged for the life of the process). A
+ * token seen again costs a constant-time comparison and the clock checks
+ * instead of two HMACs and two JSON parses. NULL turns the cache off.
+ */
+void vs_token_cache_use(const struct vs_token_config *cfg);
+
 enum vs_jitsi_mode {
 	VS_JITSI_PUBLIC,       /* meet.jit.si or any Jitsi without tokens: no jwt */
 	VS_JITSI_SELF_HOSTED,  /* token auth with an app id and secret: HS256 */

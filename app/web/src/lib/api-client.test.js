@@ -16,7 +16,7 @@ describe('api client', () => {
     expect(init.body).toBe('{"a":1}');
   });
 
-  it('sends the app\'s own X-Requested-With header, also on bodiless changes', async () => {
+  it("sends the app's own X-Requested-With header, also on bodiless changes", async () => {
     const fetchMock = vi.fn().mockResolvedValue(new Response(null, { status: 204 }));
     vi.stubGlobal('fetch', fetchMock);
     await api.del('/video-sessions/7');

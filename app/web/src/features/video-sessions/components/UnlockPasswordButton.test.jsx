@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { UnlockPasswordButton } from './UnlockPasswordButton.jsx';
@@ -16,7 +16,9 @@ describe('UnlockPasswordButton', () => {
     render(<UnlockPasswordButton session={session} />);
     await user.click(screen.getByRole('button', { name: 'Reset password attempts for Weekly check-in' }));
     expect(await screen.findByRole('status')).toHaveTextContent('your client can try again now');
-    expect(fetchMock.calls).toEqual([expect.objectContaining({ method: 'DELETE', path: '/api/video-sessions/42/password-lockout', body: undefined })]);
+    expect(fetchMock.calls).toEqual([
+      expect.objectContaining({ method: 'DELETE', path: '/api/video-sessions/42/password-lockout', body: undefined }),
+    ]);
   });
 
   it("shows the server's refusal and can be tried again", async () => {
@@ -40,7 +42,12 @@ describe('UnlockPasswordButton', () => {
 
   it('is disabled while the request runs', async () => {
     let release;
-    const clear = vi.fn(() => new Promise((resolve) => { release = resolve; }));
+    const clear = vi.fn(
+      () =>
+        new Promise((resolve) => {
+          release = resolve;
+        }),
+    );
     const user = userEvent.setup();
     render(<UnlockPasswordButton session={session} clear={clear} />);
     await user.click(screen.getByRole('button', { name: /Reset password attempts/ }));
