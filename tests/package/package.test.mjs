@@ -89,6 +89,11 @@ function unitValues(key) {
 async function startApiLikeTheUnit() {
   const [execStart] = unitValues('ExecStart');
   const [user] = unitValues('User');
+  // The test stack's PostgreSQL socket folder is private to postgres (0700); a server's
+  // is reachable by local services. Let the package's user in, and only it: through the
+  // postgres group and a folder mode of 0710, put back after the test.
+  run('usermod', ['-a', '-G', 'postgres', user]);
+  chmodSync(PG_SOCK, 0o710);
   const [group] = unitValues('Group');
   const creds = path.join(out, 'credentials');
   removeDir(creds);
@@ -213,7 +218,8 @@ async function exerciseMount(prefix) {
 
   const l = await req(port, 'POST', `${prefix}/api/auth/login`, { body: { email: users.partner.email, password: users.partner.password } });
   assert.equal(l.status, 200, l.text);
-  assert.match(String(l.headers['set-cookie']), new RegExp(`Path=${prefix}/api;`), 'the login cookie follows the mount');
+  // __Host- cookies must have Path=/ whatever the mount: a sibling site or subdomain can neither set nor shadow them.
+  assert.match(String(l.headers['set-cookie']), /__Host-vs_session=[^;]+; Path=\/;/, 'the login cookie is a __Host- cookie at any mount');
   const c = await req(port, 'POST', `${prefix}/api/video-sessions`, {
     token: l.json.token,
     body: { user_id: users.client.id, title: `Mounted at ${prefix || '/'}`, session_date: minutesFromNow(60 * 24 * (prefix ? 4 : 3)), duration_minutes: 45 },
@@ -339,6 +345,7 @@ before(async () => {
 after(async () => {
   await nginx?.stop();
   await api?.stop();
+  if (PG_SOCK && existsSync(PG_SOCK)) chmodSync(PG_SOCK, 0o700);
   if (installed()) run('dpkg', ['--purge', 'vsession']);
   for (const f of NGINX_DEFAULT_FILES) if (existsSync(f) && readFileSync(f, 'utf8').startsWith('# vsession')) removeDir(f);
   try { psql(`DROP DATABASE IF EXISTS ${DB}`); psql(`DROP ROLE IF EXISTS ${ROLE}`); } catch { /* the stack is gone */ }
