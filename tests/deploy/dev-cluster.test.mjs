@@ -14,7 +14,7 @@ const PORT = process.env.VSESSION_PG_PORT;
 function psqlAs(user, role) {
   const args = ['-X', '-qtA', '-h', SOCK, '-p', PORT, '-U', role, '-d', 'vsession', '-c', 'SELECT current_user'];
   const cmd = user === 'root' ? ['psql', args] : ['runuser', ['-u', user, '--', 'psql', ...args]];
-  const r = spawnSync(cmd[0], cmd[1], { encoding: 'utf8', timeout: 10000 });
+  const r = spawnSync(cmd[0], cmd[1], { encoding: 'utf8', timeout: 10000, cwd: '/' });
   return { ok: r.status === 0, out: `${r.stdout}${r.stderr}`.trim() };
 }
 
