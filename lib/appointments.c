@@ -3,12 +3,19 @@
  *
  * Appointments share the bookings exclusion constraint with video sessions,
  * so neither kind can overlap the other. Clients see no appointments.
+ * Everyone who may read an appointment (its partner, an admin) sees its
+ * notes, so every read is audited as a read of notes, committed without a
+ * disk sync as every read audit is; an error there refuses the read.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "vsession/json.h"
-#include "vsession/store.h"
+#include "vsession/appointments.h"
+#include "vsession/audit.h"
+#include "vsession/authz.h"
+#include "vsession/sessions.h"
+#include "vsession/users.h"
 #include "vsession/timeutil.h"
 
 
@@ -21,13 +28,7 @@
 enum { AC_ID, AC_PARTNER, AC_USER, AC_USER_NAME, AC_TITLE, AC_START, AC_END, AC_NOTES, AC_CREATED, AC_UPDATED };
 
 #define APPT_MIN_US (INT64_C(15) * 60 * 1000000)
-#define APPT_MAX_US (INT64_C(12) * 3600 * 1000000)
-
-static void set_msg(struct vs_outcome *o, const char *zField, const char *zMsg)
-{
-	o->zField = zField;
-	snprintf(o->zMessage, sizeof(o->zMessage), "%s", zMsg);
-}
+#define APPT_MAX_US VS_APPOINTMENT_MAX_US
 
 static void appt_json(struct vs_buf *b, const PGresult *r, int i)
 {
@@ -68,26 +69,14 @@ static void appt_json(struct vs_buf *b, const PGresult *r, int i)
 static bool check_times(int64_t iStart, int64_t iEnd, struct vs_outcome *pOut)
 {
 	if (iEnd <= iStart) {
-		set_msg(pOut, "ends_at", "ends_at must be after starts_at.");
+		vs_outcome_set(pOut, "ends_at", "ends_at must be after starts_at.");
 		return false;
 	}
 	if (iEnd - iStart < APPT_MIN_US || iEnd - iStart > APPT_MAX_US) {
-		set_msg(pOut, "ends_at", "An appointment lasts from 15 minutes to 12 hours.");
+		vs_outcome_set(pOut, "ends_at", "An appointment lasts from 15 minutes to 12 hours.");
 		return false;
 	}
 	return true;
-}
-
-/*
- * Who read which appointment's notes (the partner or an admin: everyone who
- * may read an appointment sees its notes), committed without a disk sync as
- * every read audit is. An error here refuses the read.
- */
-static enum vs_err audit_notes_read(struct vs_db *db, const struct vs_view *v, const char *zAction,
-				    const char *zType, int64_t iObj)
-{
-	struct vs_audit a = { v->c != NULL ? v->c->iId : 0, NULL, zAction, zType, iObj, "ok" };
-	return vs_audit_write_read(db, v->o, &a);
 }
 
 static struct vs_stmt stList = VS_STMT_CUSTOM_PLAN("appt_list", 3, true,
@@ -122,7 +111,7 @@ enum vs_err vs_appointments_list(struct vs_db *db, const struct vs_view *v, int6
 	PQclear(r);
 	/* notes were read: audited as a session's notes are, or the answer is an error */
 	if (n > 0)
-		return audit_notes_read(db, v, "appointment.list_notes_read", "partner", iPartner);
+		return vs_audit_view_read(db, v, "appointment.list_notes_read", "partner", iPartner);
 	return VS_OK;
 }
 
@@ -147,7 +136,7 @@ enum vs_err vs_appointment_create(struct vs_db *db, const struct vs_view *v, int
 	if (rc != VS_OK)
 		return rc;
 	if (!in->bTitle || !in->bStart || !in->bEnd) {
-		set_msg(pOut, !in->bTitle ? "title" : !in->bStart ? "starts_at" : "ends_at", "This field is required.");
+		vs_outcome_set(pOut, !in->bTitle ? "title" : !in->bStart ? "starts_at" : "ends_at", "This field is required.");
 		return VS_ERR_INVALID;
 	}
 	if (!check_times(in->iStartUs, in->iEndUs, pOut))
@@ -156,7 +145,7 @@ enum vs_err vs_appointment_create(struct vs_db *db, const struct vs_view *v, int
 		if ((rc = vs_client_is_linked(db, iPartner, in->iUserId, &bLinked)) != VS_OK)
 			return rc;
 		if (!bLinked) {
-			set_msg(pOut, "user_id", "user_id must be one of your clients.");
+			vs_outcome_set(pOut, "user_id", "user_id must be one of your clients.");
 			return VS_ERR_INVALID;
 		}
 	}
@@ -175,7 +164,7 @@ enum vs_err vs_appointment_create(struct vs_db *db, const struct vs_view *v, int
 		return rc;
 	}
 	if (rc == VS_ERR_INVALID) {
-		set_msg(pOut, "user_id", "user_id must be one of your clients.");
+		vs_outcome_set(pOut, "user_id", "user_id must be one of your clients.");
 		return rc;
 	}
 	if (rc != VS_OK)
@@ -217,7 +206,7 @@ enum vs_err vs_appointment_read(struct vs_db *db, const struct vs_view *v, int64
 		return rc;
 	appt_json(out, r, 0);
 	PQclear(r);
-	return audit_notes_read(db, v, "appointment.notes_read", "appointment", iId);
+	return vs_audit_view_read(db, v, "appointment.notes_read", "appointment", iId);
 }
 
 static struct vs_stmt stUpdate = VS_STMT("appt_update", 9, false,
@@ -254,7 +243,7 @@ enum vs_err vs_appointment_update(struct vs_db *db, const struct vs_view *v, int
 		}
 		if (!bLinked) {
 			PQclear(r);
-			set_msg(pOut, "user_id", "user_id must be one of your clients.");
+			vs_outcome_set(pOut, "user_id", "user_id must be one of your clients.");
 			return VS_ERR_INVALID;
 		}
 	}

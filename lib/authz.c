@@ -6,7 +6,7 @@
  * A 404 is answered where a 403 would confirm that someone else's object
  * exists; a 403 where the caller names a collection it may not read.
  */
-#include "vsession/store.h"
+#include "vsession/authz.h"
 
 enum vs_err vs_authorize_partner_collection(const struct vs_caller *c, int64_t iPartner,
 					    enum vs_action a)

@@ -6,7 +6,8 @@
 #include <string.h>
 
 #include "vsession/crypto.h"
-#include "vsession/store.h"
+#include "vsession/demo.h"
+#include "vsession/users.h"
 
 /* The demo's one password-protected session; printed with the logins. */
 #define VS_DEMO_SESSION_PASSWORD "246810"

@@ -19,13 +19,14 @@
 
 #include "vsession/crypto.h"
 #include "vsession/json.h"
-#include "vsession/store.h"
+#include "vsession/audit.h"
+#include "vsession/authz.h"
+#include "vsession/invites.h"
+#include "vsession/joins.h"
+#include "vsession/sessions.h"
 #include "vsession/timeutil.h"
 #include "vsession/token.h"
 #include "vsession/utf8.h"
-
-enum vs_err vs_session_check_password(struct vs_db *db, int64_t iId, const char *zCaller, const char *zHash,
-				      const char *zPassword, size_t nPassword, struct vs_outcome *pOut);
 
 #define VS_JITSI_GRACE_SEC (30 * 60)
 
@@ -41,12 +42,6 @@ static struct vs_stmt stJoinRow = VS_STMT("join_row", 2, true,
 	" LEFT JOIN partner_clients pc ON pc.partner_id = s.partner_id AND pc.client_id = s.user_id"
 	" WHERE s.id = $1");
 
-static void set_msg(struct vs_outcome *o, const char *zField, const char *zMsg)
-{
-	o->zField = zField;
-	snprintf(o->zMessage, sizeof(o->zMessage), "%s", zMsg);
-}
-
 /* Refuses joins outside the window or of cancelled sessions (403 with a reason). */
 static enum vs_err check_window(const PGresult *r, int64_t iNowUs, struct vs_outcome *pOut)
 {
@@ -54,11 +49,11 @@ static enum vs_err check_window(const PGresult *r, int64_t iNowUs, struct vs_out
 	char zOpen[VS_TIME_FORMAT_MAX];
 
 	if (!strcmp(PQgetvalue(r, 0, JC_STATUS), "cancelled")) {
-		set_msg(pOut, NULL, "This session was cancelled.");
+		vs_outcome_set(pOut, NULL, "This session was cancelled.");
 		return VS_ERR_FORBIDDEN;
 	}
 	if (iNowUs >= iEnd) {
-		set_msg(pOut, NULL, "This session has ended.");
+		vs_outcome_set(pOut, NULL, "This session has ended.");
 		return VS_ERR_FORBIDDEN;
 	}
 	if (iNowUs < iStart - VS_JOIN_EARLY_US) {
@@ -141,13 +136,6 @@ static enum vs_err join_answer(const struct vs_jitsi_config *j, const PGresult *
 	return VS_OK;
 }
 
-static enum vs_err audit_join(struct vs_db *db, const struct vs_view *v, const char *zAction, int64_t iId,
-			      const char *zOutcome)
-{
-	struct vs_audit a = { v->c ? v->c->iId : 0, NULL, zAction, "video_session", iId, zOutcome };
-	return vs_audit_write(db, v->o, &a);
-}
-
 enum vs_err vs_session_join(struct vs_db *db, const struct vs_view *v, const struct vs_jitsi_config *j,
 			    int64_t iId, struct vs_buf *out, struct vs_outcome *pOut)
 {
@@ -167,12 +155,12 @@ enum vs_err vs_session_join(struct vs_db *db, const struct vs_view *v, const str
 	}
 	rc = vs_authorize_session(v->c, VS_ACT_JOIN, vs_db_i64(r, 0, JC_PARTNER), vs_db_i64(r, 0, JC_USER));
 	if (rc == VS_ERR_FORBIDDEN)
-		set_msg(pOut, NULL, "Only the session's partner and client can join it.");
+		vs_outcome_set(pOut, NULL, "Only the session's partner and client can join it.");
 	if (rc == VS_OK)
 		rc = check_window(r, v->iNowUs, pOut);
 	bPartner = v->c->eRole == VS_ROLE_PARTNER;
 	if (rc == VS_OK && !bPartner && vs_db_bool(r, 0, JC_PW_ENABLED) && !vs_db_bool(r, 0, JC_VERIFIED)) {
-		set_msg(pOut, NULL, "Enter the session password first.");
+		vs_outcome_set(pOut, NULL, "Enter the session password first.");
 		rc = VS_ERR_FORBIDDEN;
 	}
 	if (rc != VS_OK) {  /* the API layer audits the refusal */
@@ -189,61 +177,8 @@ enum vs_err vs_session_join(struct vs_db *db, const struct vs_view *v, const str
 	PQclear(r);
 	/* no audit row, no room: the caller answers the error and drops the body */
 	if (rc == VS_OK)
-		rc = audit_join(db, v, "video_session.join", iId, "ok");
+		rc = vs_audit_view(db, v, "video_session.join", "video_session", iId, "ok");
 	return rc;
-}
-
-/* ---- guest invites ------------------------------------------------------ */
-
-/* The new invite (replacing the old one) and its audit row, in one statement. */
-static struct vs_stmt stInvite = VS_STMT("invite_upsert", 5, false,
-	"WITH i AS (INSERT INTO invites (video_session_id, token_sha256, expires_at)"
-	"  SELECT id, $2, end_date FROM video_sessions WHERE id = $1"
-	"  ON CONFLICT (video_session_id) DO UPDATE SET token_sha256 = excluded.token_sha256,"
-	"   created_at = now(), expires_at = excluded.expires_at RETURNING video_session_id)"
-	" INSERT INTO audit_log (actor_id, action, object_type, object_id, outcome, request_id, client_addr)"
-	" SELECT $3, 'video_session.invite', 'video_session', i.video_session_id, 'ok', $4, $5 FROM i");
-
-enum vs_err vs_session_invite(struct vs_db *db, const struct vs_view *v, int64_t iId,
-			      struct vs_buf *out, struct vs_outcome *pOut)
-{
-	char zId[24], zToken[VS_B64URL_LEN(32) + 1], zHash[65], zActor[24];
-	const char *az[5] = { vs_db_param_i64(zId, iId), NULL, vs_db_param_i64(zActor, v->c->iId),
-			      vs_origin_request_id(v->o), v->o != NULL ? v->o->zClientAddr : NULL };
-	PGresult *r;
-	enum vs_err rc;
-
-	if ((rc = vs_db_exec(db, &stJoinRow, (const char *[]){ zId, "0" }, &r)) != VS_OK)
-		return rc;
-	if (PQntuples(r) != 1) {
-		PQclear(r);
-		return VS_ERR_NOT_FOUND;
-	}
-	rc = vs_authorize_session(v->c, VS_ACT_WRITE, vs_db_i64(r, 0, JC_PARTNER), vs_db_i64(r, 0, JC_USER));
-	if (rc == VS_OK && (!strcmp(PQgetvalue(r, 0, JC_STATUS), "cancelled") || v->iNowUs >= vs_db_i64(r, 0, JC_END))) {
-		set_msg(pOut, NULL, "A cancelled or ended session cannot be shared.");
-		rc = VS_ERR_INVALID_STATE;
-	}
-	PQclear(r);
-	/* loaded and authorized: only now is a slot of the partner's write limit spent */
-	if (rc == VS_OK && (rc = vs_write_limit_reserve(db, v->c->iId, &pOut->iRetryAfter)) == VS_ERR_RATE_LIMITED)
-		set_msg(pOut, NULL, "Too many new session passwords and invites; try again later.");
-	if (rc != VS_OK)
-		return rc;
-	if ((rc = vs_random_token(zToken, 32)) != VS_OK)
-		return rc;
-	vs_sha256_hex(zToken, strlen(zToken), zHash);
-	az[1] = zHash;
-	if ((rc = vs_db_exec(db, &stInvite, az, &r)) != VS_OK) {
-		explicit_bzero(zToken, sizeof(zToken));
-		return rc;
-	}
-	PQclear(r);
-	vs_buf_puts(out, "{\"invite_url\":\"");
-	vs_buf_printf(out, "%s/join/%lld?invite=%s", v->zPublicUrl, (long long)iId, zToken);
-	vs_buf_puts(out, "\"}");
-	explicit_bzero(zToken, sizeof(zToken));
-	return VS_OK;
 }
 
 /*
@@ -261,10 +196,6 @@ static struct vs_stmt stGuestNameTaken = VS_STMT("guest_name_taken", 2, true,
 #define VS_GUEST_NAME_MAX 100   /* code points, after cleaning */
 #define VS_GUEST_SUFFIX " (guest)"
 
-static struct vs_stmt stInviteCheck = VS_STMT("invite_check", 2, true,
-	"SELECT 1 FROM invites i JOIN video_sessions s ON s.id = i.video_session_id"
-	" WHERE i.video_session_id = $1 AND i.token_sha256 = $2 AND s.end_date > now()");
-
 /*
  * The guest join once the name is clean (zName, at most VS_GUEST_NAME_MAX
  * code points): invite, window, password, then the name against the
@@ -276,16 +207,14 @@ static enum vs_err guest_join(struct vs_db *db, const struct vs_view *v, const s
 {
 	char zId[24], zHash[65], zPwHash[VS_PASSWORD_HASH_MAX] = "", zGuestId[48], zCaller[32];
 	char zDisplay[VS_GUEST_NAME_MAX * 4 + sizeof(VS_GUEST_SUFFIX)];
-	const char *az[2] = { vs_db_param_i64(zId, iId), zHash };
 	PGresult *r = NULL, *rName;
 	enum vs_err rc;
 	bool bOk;
 
+	vs_db_param_i64(zId, iId);
 	vs_sha256_hex(zInvite, strlen(zInvite), zHash);
-	if ((rc = vs_db_exec(db, &stInviteCheck, az, &r)) != VS_OK)
+	if ((rc = vs_invite_is_live(db, iId, zHash, &bOk)) != VS_OK)
 		return rc;
-	bOk = PQntuples(r) == 1;
-	PQclear(r);
 	if (!bOk)
 		return VS_ERR_NOT_FOUND;
 	if ((rc = vs_db_exec(db, &stJoinRow, (const char *[]){ zId, "0" }, &r)) != VS_OK)
@@ -298,7 +227,7 @@ static enum vs_err guest_join(struct vs_db *db, const struct vs_view *v, const s
 		goto out;
 	if (vs_db_bool(r, 0, JC_PW_ENABLED)) {
 		if (!bPassword) {
-			set_msg(pOut, "password", "This session needs its password.");
+			vs_outcome_set(pOut, "password", "This session needs its password.");
 			rc = VS_ERR_WRONG_PASSWORD;
 			goto out;
 		}
@@ -308,7 +237,7 @@ static enum vs_err guest_join(struct vs_db *db, const struct vs_view *v, const s
 		rc = vs_session_check_password(db, iId, zCaller, zPwHash, zPassword, nPassword, pOut);
 		explicit_bzero(zPwHash, sizeof(zPwHash));
 		if (rc == VS_ERR_WRONG_PASSWORD || rc == VS_ERR_RATE_LIMITED) {
-			enum vs_err rcAudit = audit_join(db, v, "guest.verify_password", iId,
+			enum vs_err rcAudit = vs_audit_view(db, v, "guest.verify_password", "video_session", iId,
 							 rc == VS_ERR_WRONG_PASSWORD ? "failed" : "denied");
 			if (rcAudit != VS_OK)
 				rc = rcAudit;
@@ -323,7 +252,7 @@ static enum vs_err guest_join(struct vs_db *db, const struct vs_view *v, const s
 		bOk = PQntuples(rName) == 1 && !vs_db_bool(rName, 0, 0);
 		PQclear(rName);
 		if (!bOk) {
-			set_msg(pOut, "name", "name must be your own name, not the name of someone in the session.");
+			vs_outcome_set(pOut, "name", "name must be your own name, not the name of someone in the session.");
 			rc = VS_ERR_INVALID;
 			goto out;
 		}
@@ -338,7 +267,7 @@ static enum vs_err guest_join(struct vs_db *db, const struct vs_view *v, const s
 	rc = join_answer(j, r, v->iNowUs, zGuestId, zDisplay, false, out);
 	/* no audit row, no room: the caller answers the error and drops the body */
 	if (rc == VS_OK)
-		rc = audit_join(db, v, "guest.join", iId, "ok");
+		rc = vs_audit_view(db, v, "guest.join", "video_session", iId, "ok");
 out:
 	PQclear(r);
 	return rc;
@@ -358,7 +287,7 @@ enum vs_err vs_guest_join(struct vs_db *db, const struct vs_view *v, const struc
 	nCp = vs_utf8_display_name(zName, nName, zClean);
 	if (nCp == 0 || nCp == (size_t)-1 || nCp > VS_GUEST_NAME_MAX) {
 		free(zClean);
-		set_msg(pOut, "name", nCp > VS_GUEST_NAME_MAX && nCp != (size_t)-1
+		vs_outcome_set(pOut, "name", nCp > VS_GUEST_NAME_MAX && nCp != (size_t)-1
 			? "name must be at most 100 characters." : "name must have a visible character.");
 		return VS_ERR_INVALID;
 	}

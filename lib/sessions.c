@@ -17,7 +17,11 @@
 #include "vsession/crypto.h"
 #include "vsession/ics.h"
 #include "vsession/json.h"
-#include "vsession/store.h"
+#include "vsession/audit.h"
+#include "vsession/authz.h"
+#include "vsession/limits.h"
+#include "vsession/sessions.h"
+#include "vsession/users.h"
 #include "vsession/timeutil.h"
 
 /* The columns every session read selects, in this order (see SC_*). */
@@ -50,14 +54,6 @@ const char *vs_session_status_at(const char *zStored, int64_t iStartUs, int64_t 
 	if (iNowUs >= iStartUs)
 		return "in_progress";
 	return "scheduled";
-}
-
-static void set_msg(struct vs_outcome *o, const char *zField, const char *zMsg)
-{
-	if (o == NULL)
-		return;
-	o->zField = zField;
-	snprintf(o->zMessage, sizeof(o->zMessage), "%s", zMsg);
 }
 
 /* Writes one session row as the API's session object. */
@@ -121,21 +117,6 @@ static bool sees_notes(const struct vs_caller *c)
 	return c->eRole == VS_ROLE_PARTNER || c->eRole == VS_ROLE_ADMIN;
 }
 
-static enum vs_err audit(struct vs_db *db, const struct vs_view *v, const char *zAction,
-			 const char *zType, int64_t iObj, const char *zOutcome)
-{
-	struct vs_audit a = { v->c != NULL ? v->c->iId : 0, NULL, zAction, zType, iObj, zOutcome };
-	return vs_audit_write(db, v->o, &a);
-}
-
-/* An audit row inside the caller's open transaction. */
-static enum vs_err audit_tx(struct vs_db *db, const struct vs_view *v, const char *zAction,
-			   const char *zType, int64_t iObj)
-{
-	struct vs_audit a = { v->c != NULL ? v->c->iId : 0, NULL, zAction, zType, iObj, "ok" };
-	return vs_audit_write(db, v->o, &a);
-}
-
 /* ---- conflicts ---------------------------------------------------------- */
 
 static struct vs_stmt stConflict = VS_STMT("booking_conflict", 5, true,
@@ -155,7 +136,7 @@ void vs_booking_conflict(struct vs_db *db, int64_t iPartner, int64_t iStartUs, i
 	PGresult *r;
 
 	pOut->bConflict = true;
-	set_msg(pOut, NULL, "The partner is already booked at that time.");
+	vs_outcome_set(pOut, NULL, "The partner is already booked at that time.");
 	if (vs_db_exec(db, &stConflict, az, &r) != VS_OK)
 		return;
 	if (PQntuples(r) == 1) {
@@ -212,22 +193,22 @@ enum vs_err vs_session_create(struct vs_db *db, const struct vs_view *v,
 	if ((rc = vs_authorize_session_create(v->c)) != VS_OK)
 		return rc;
 	if (!in->bUser || !in->bTitle || !in->bStart || !in->bDuration) {
-		set_msg(pOut, !in->bUser ? "user_id" : !in->bTitle ? "title" : !in->bStart ? "session_date" : "duration_minutes",
+		vs_outcome_set(pOut, !in->bUser ? "user_id" : !in->bTitle ? "title" : !in->bStart ? "session_date" : "duration_minutes",
 			"This field is required.");
 		return VS_ERR_INVALID;
 	}
 	if (in->bCancel || in->bRegenerate) {
-		set_msg(pOut, in->bCancel ? "status" : "regenerate_password", "This field is only for updates.");
+		vs_outcome_set(pOut, in->bCancel ? "status" : "regenerate_password", "This field is only for updates.");
 		return VS_ERR_INVALID;
 	}
 	if (in->iStartUs < v->iNowUs) {
-		set_msg(pOut, "session_date", "session_date must not be in the past.");
+		vs_outcome_set(pOut, "session_date", "session_date must not be in the past.");
 		return VS_ERR_INVALID;
 	}
 	if ((rc = vs_client_is_linked(db, v->c->iId, in->iUserId, &bLinked)) != VS_OK)
 		return rc;
 	if (!bLinked) {
-		set_msg(pOut, "user_id", "user_id must be one of your clients.");
+		vs_outcome_set(pOut, "user_id", "user_id must be one of your clients.");
 		return VS_ERR_INVALID;
 	}
 	if ((rc = new_room(zRoom, zJpw)) != VS_OK)
@@ -254,7 +235,7 @@ enum vs_err vs_session_create(struct vs_db *db, const struct vs_view *v,
 		return rc;
 	}
 	if (rc == VS_ERR_INVALID) {
-		set_msg(pOut, "user_id", "user_id must be one of your clients.");
+		vs_outcome_set(pOut, "user_id", "user_id must be one of your clients.");
 		return rc;
 	}
 	if (rc != VS_OK)
@@ -402,30 +383,22 @@ static enum vs_err plan_update(const struct vs_view *v, const PGresult *r,
 	bMoved = p->iNewStart != iStart || p->iNewEnd != iEnd || p->bClientChange;
 	if ((!strcmp(zStatus, "cancelled") || !strcmp(zStatus, "completed")) &&
 	    (bMoved || in->bRegenerate || (in->bPasswordEnabled && in->bPasswordEnabledValue != bPwWas))) {
-		set_msg(pOut, NULL, !strcmp(zStatus, "cancelled") ? "A cancelled session cannot be moved or changed."
+		vs_outcome_set(pOut, NULL, !strcmp(zStatus, "cancelled") ? "A cancelled session cannot be moved or changed."
 			: "A completed session cannot be moved or changed.");
 		return VS_ERR_INVALID_STATE;
 	}
 	if (in->bStart && p->iNewStart != iStart && p->iNewStart < v->iNowUs) {
-		set_msg(pOut, "session_date", "session_date must not be in the past.");
+		vs_outcome_set(pOut, "session_date", "session_date must not be in the past.");
 		return VS_ERR_INVALID;
 	}
 	p->bPwNow = in->bPasswordEnabled ? in->bPasswordEnabledValue : bPwWas;
 	if (!p->bPwNow && in->bRegenerate) {
-		set_msg(pOut, "regenerate_password", "A session without a password cannot regenerate one.");
+		vs_outcome_set(pOut, "regenerate_password", "A session without a password cannot regenerate one.");
 		return VS_ERR_INVALID;
 	}
 	/* the old client knows the old password: a new client gets a new one */
 	p->bNewPw = p->bPwNow && (in->bRegenerate || !bPwWas || p->bClientChange);
 	return VS_OK;
-}
-
-enum vs_err vs_write_limit_reserve(struct vs_db *db, int64_t iUser, int *piRetryAfter)
-{
-	char zKey[48];
-
-	snprintf(zKey, sizeof(zKey), "write:user:%lld", (long long)iUser);
-	return vs_limit_reserve(db, zKey, VS_WRITE_MAX, NULL, 0, VS_WRITE_WINDOW_SEC, piRetryAfter);
 }
 
 /* The key of a session's password counters: the session's total; each caller's adds ":<caller>". */
@@ -462,13 +435,13 @@ enum vs_err vs_session_update(struct vs_db *db, const struct vs_view *v, int64_t
 		if (rc == VS_OK && p.bClientChange) {
 			rc = vs_client_is_linked(db, v->c->iId, p.iUser, &bLinked);
 			if (rc == VS_OK && !bLinked) {
-				set_msg(pOut, "user_id", "user_id must be one of your clients.");
+				vs_outcome_set(pOut, "user_id", "user_id must be one of your clients.");
 				rc = VS_ERR_INVALID;
 			}
 		}
 		if (rc == VS_OK && (p.bNewPw || p.bClientChange) &&
 		    (rc = vs_write_limit_reserve(db, v->c->iId, &pOut->iRetryAfter)) == VS_ERR_RATE_LIMITED)
-			set_msg(pOut, NULL, "Too many new session passwords and invites; try again later.");
+			vs_outcome_set(pOut, NULL, "Too many new session passwords and invites; try again later.");
 		if (rc == VS_OK && p.bNewPw)
 			rc = new_password(zPw, zHash);
 		if (rc == VS_OK && p.bClientChange)
@@ -521,7 +494,7 @@ enum vs_err vs_session_update(struct vs_db *db, const struct vs_view *v, int64_t
 	}
 	if (rc == VS_ERR_INVALID && p.bClientChange) {
 		/* the partner-client link went away since it was checked (the foreign key) */
-		set_msg(pOut, "user_id", "user_id must be one of your clients.");
+		vs_outcome_set(pOut, "user_id", "user_id must be one of your clients.");
 		goto out;
 	}
 	if (rc != VS_OK)
@@ -538,7 +511,7 @@ enum vs_err vs_session_update(struct vs_db *db, const struct vs_view *v, int64_t
 		PQclear(rR);
 	}
 	/* the audit row commits with the change or not at all */
-	if ((rc = audit_tx(db, v, in->bCancel ? "video_session.cancel" : "video_session.update", "video_session", iId)) != VS_OK)
+	if ((rc = vs_audit_view(db, v, in->bCancel ? "video_session.cancel" : "video_session.update", "video_session", iId, "ok")) != VS_OK)
 		goto out;
 	if ((rc = vs_db_command(db, "COMMIT")) != VS_OK)
 		goto done;
@@ -756,15 +729,6 @@ static struct vs_stmt stVerified = VS_STMT("session_verified", 4, false,
 	" INSERT INTO audit_log (actor_id, action, object_type, object_id, outcome, request_id, client_addr)"
 	" SELECT $2, 'video_session.verify_password', 'video_session', v.video_session_id, 'ok', $3, $4 FROM v");
 
-/*
- * Checks zPassword against the session's hash under the attempt limits:
- * VS_VERIFY_MAX wrong tries per caller (zCaller: "user:<id>" for the client,
- * "invite:<hash prefix>" for a guest), so one caller's guesses never lock
- * out another, and VS_VERIFY_SESSION_MAX for the session as a whole.
- * VS_OK on a match, VS_ERR_WRONG_PASSWORD, VS_ERR_RATE_LIMITED.
- */
-enum vs_err vs_session_check_password(struct vs_db *db, int64_t iId, const char *zCaller, const char *zHash,
-				      const char *zPassword, size_t nPassword, struct vs_outcome *pOut);
 enum vs_err vs_session_check_password(struct vs_db *db, int64_t iId, const char *zCaller, const char *zHash,
 				      const char *zPassword, size_t nPassword, struct vs_outcome *pOut)
 {
@@ -802,11 +766,11 @@ enum vs_err vs_session_verify_password(struct vs_db *db, const struct vs_view *v
 	}
 	rc = vs_authorize_session(v->c, VS_ACT_VERIFY, vs_db_i64(r, 0, 0), vs_db_i64(r, 0, 1));
 	if (rc == VS_OK && !strcmp(PQgetvalue(r, 0, 2), "cancelled")) {
-		set_msg(pOut, NULL, "This session was cancelled.");
+		vs_outcome_set(pOut, NULL, "This session was cancelled.");
 		rc = VS_ERR_FORBIDDEN;
 	}
 	if (rc == VS_OK && v->iNowUs >= vs_db_i64(r, 0, 6)) {
-		set_msg(pOut, NULL, "This session has ended.");
+		vs_outcome_set(pOut, NULL, "This session has ended.");
 		rc = VS_ERR_FORBIDDEN;
 	}
 	bPw = vs_db_bool(r, 0, 3);
@@ -823,7 +787,7 @@ enum vs_err vs_session_verify_password(struct vs_db *db, const struct vs_view *v
 		explicit_bzero(zHash, sizeof(zHash));
 		if (rc == VS_ERR_WRONG_PASSWORD || rc == VS_ERR_RATE_LIMITED) {
 			/* a refusal whose audit row cannot be written is answered as the failure it is */
-			rcAudit = audit(db, v, "video_session.verify_password", "video_session", iId,
+			rcAudit = vs_audit_view(db, v, "video_session.verify_password", "video_session", iId,
 					rc == VS_ERR_WRONG_PASSWORD ? "failed" : "denied");
 			return rcAudit != VS_OK ? rcAudit : rc;
 		}

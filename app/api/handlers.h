@@ -60,4 +60,19 @@ struct vs_origin vs_h_origin(const struct vs_ctx *ctx);
 /* Writes the user object {"id","role","name","email","timezone"}. */
 void vs_h_user_json(struct vs_buf *b, const struct vs_user *u);
 
+/* The caller as a view for the library; *o receives the origin it points to. */
+struct vs_view vs_h_view(struct vs_ctx *ctx, struct vs_origin *o);
+
+/*
+ * The latest time a booking may start: the configured horizon from now.
+ * True when iUs lies more than iSlackUs beyond it.
+ */
+bool vs_h_beyond_horizon(const struct vs_ctx *ctx, int64_t iUs, int64_t iSlackUs);
+/* Answers 422 for zField beyond the horizon. */
+void vs_h_refuse_horizon(struct vs_ctx *ctx, const char *zField);
+
+/* Answers a library refusal, with the outcome's field, message and details. */
+void vs_h_refuse(struct vs_ctx *ctx, enum vs_err rc, const struct vs_outcome *o,
+		 const char *zType, int64_t iObj);
+
 #endif

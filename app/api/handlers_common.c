@@ -1,17 +1,15 @@
 /*
- * handlers_common.c — what every handler shares: input checks, origins,
- * the user object, and the health and account routes.
+ * handlers_common.c — what every handler shares: input checks, origins and
+ * views, the user object, the booking horizon and the answer to a refusal.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "auth.h"
-#include "cookies.h"
 #include "handlers.h"
 #include "vsession/json.h"
 #include "vsession/timeutil.h"
-#include "vsession/token.h"
 
 void vs_h_invalid(struct vs_ctx *ctx, const char *zField, const char *zMessage)
 {
@@ -76,127 +74,87 @@ void vs_h_user_json(struct vs_buf *b, const struct vs_user *u)
 	vs_buf_putc(b, '}');
 }
 
-void vs_h_health(struct vs_ctx *ctx)
+/*
+ * The latest time a booking may start: the configured horizon from now.
+ * Bookings far ahead are refused, so every end time and calendar file stays
+ * a valid date (a session at 9999-12-31T23:00Z would end in the year 10000).
+ */
+bool vs_h_beyond_horizon(const struct vs_ctx *ctx, int64_t iUs, int64_t iSlackUs)
 {
-	enum vs_err rc = vs_store_ping(ctx->db);
-
-	if (rc == VS_OK) {
-		vs_buf_puts(&ctx->res->body, "{\"status\":\"ok\",\"database\":\"ok\"}");
-		return;
-	}
-	ctx->res->iStatus = 503;
-	vs_http_header(ctx->res, "Retry-After", "2");
-	vs_buf_puts(&ctx->res->body,
-		    "{\"status\":\"unavailable\",\"database\":\"down\","
-		    "\"error\":{\"code\":\"unavailable\",\"message\":\"The database cannot be reached.\"}}");
+	return iUs > ctx->req->iNowUs + (int64_t)ctx->cfg->iHorizonDays * 86400 * VS_US_PER_SEC + iSlackUs;
 }
 
-static const struct vs_field aLoginField[] = {
-	{ "email",    VS_F_STRING, true, false, 1, 254, 0 },
-	{ "password", VS_F_STRING, true, false, 1, 1024, 0 },
-};
-
-void vs_h_login(struct vs_ctx *ctx)
+/* Answers 422 for zField beyond the horizon. */
+void vs_h_refuse_horizon(struct vs_ctx *ctx, const char *zField)
 {
-	struct vs_value aV[2];
-	struct vs_login_attempt in;
-	struct vs_login_result out;
-	struct vs_origin o = vs_h_origin(ctx);
-	char zRetry[16], zCookie[VS_TOKEN_MAX_LEN + 128];
-	char *zToken = NULL;
-	int64_t iExp = 0;
-	enum vs_err rc;
+	char zMsg[160];
 
-	if (!vs_h_form(ctx, aLoginField, 2, aV))
+	snprintf(zMsg, sizeof(zMsg), "%s must be at most %d days from now.", zField, ctx->cfg->iHorizonDays);
+	vs_h_invalid(ctx, zField, zMsg);
+}
+
+struct vs_view vs_h_view(struct vs_ctx *ctx, struct vs_origin *o)
+{
+	struct vs_view v;
+
+	*o = vs_h_origin(ctx);
+	v.c = &ctx->caller;
+	v.o = o;
+	v.zPublicUrl = ctx->cfg->zPublicUrl;
+	v.iNowUs = ctx->req->iNowUs;
+	return v;
+}
+
+/* Answers a library refusal, with the outcome's field, message and details. */
+void vs_h_refuse(struct vs_ctx *ctx, enum vs_err rc, const struct vs_outcome *o,
+		 const char *zType, int64_t iObj)
+{
+	struct vs_buf *b = &ctx->res->body;
+	char zRetry[16];
+
+	switch (rc) {
+	case VS_ERR_INVALID:
+		vs_http_error(ctx->res, 422, "validation_failed", o->zMessage[0] ? o->zMessage : "A value is not valid.", o->zField);
 		return;
-	memset(&in, 0, sizeof(in));
-	in.zEmail = aV[0].z;
-	in.zPassword = aV[1].z;
-	in.nPassword = aV[1].n;
-	in.pKey = ctx->cfg->token.pSecret;
-	in.nKey = ctx->cfg->token.nSecret;
-	in.iTtlSec = ctx->cfg->iTokenTtlSec;
-	if (!vs_cookie_find(ctx->req->zCookie, VS_DEVICE_COOKIE, &in.zDeviceCookie, &in.nDeviceCookie))
-		in.zDeviceCookie = NULL;
-	rc = vs_login(ctx->db, &o, &in, &out);
-	if (rc == VS_ERR_RATE_LIMITED) {
-		snprintf(zRetry, sizeof(zRetry), "%d", out.iRetryAfter);
+	case VS_ERR_CONFLICT:
+		vs_http_error(ctx->res, 409, "conflict", o->zMessage[0] ? o->zMessage : "The partner is already booked at that time.", NULL);
+		if (o->bConflict && o->iConflictId > 0 && !b->bFailed && b->nLen >= 2) {
+			/* reopen the error object to add details.conflicting */
+			b->nLen -= 2;
+			b->zData[b->nLen] = '\0';
+			vs_buf_puts(b, ",\"details\":{\"conflicting\":{");
+			vs_json_key(b, "kind", true);
+			vs_json_str(b, o->zConflictKind);
+			vs_json_key(b, "id", false);
+			vs_json_i64(b, o->iConflictId);
+			vs_json_key(b, "start", false);
+			vs_json_time(b, o->iConflictStartUs);
+			vs_json_key(b, "end", false);
+			vs_json_time(b, o->iConflictEndUs);
+			vs_buf_puts(b, "}}}}");
+		}
+		return;
+	case VS_ERR_INVALID_STATE:
+		vs_http_error(ctx->res, 409, "invalid_state", o->zMessage[0] ? o->zMessage : "The session's state does not allow this change.", NULL);
+		return;
+	case VS_ERR_WRONG_PASSWORD:
+		vs_http_error(ctx->res, 403, "wrong_password", o->zMessage[0] ? o->zMessage : "The password is not right.", o->zField);
+		return;
+	case VS_ERR_RATE_LIMITED:
+		snprintf(zRetry, sizeof(zRetry), "%d", o->iRetryAfter > 0 ? o->iRetryAfter : 1);
 		vs_http_header(ctx->res, "Retry-After", zRetry);
 		vs_http_error(ctx->res, 429, "too_many_attempts",
-			      "Too many login attempts; try again later.", NULL);
+			      o->zMessage[0] ? o->zMessage : "Too many wrong passwords; try again later.", NULL);
+		return;
+	case VS_ERR_FORBIDDEN:
+		/* writes the audit row and the plain 403; a reason from the library replaces its message */
+		vs_authorized(ctx, rc, zType, iObj);
+		if (o->zMessage[0])
+			vs_http_error(ctx->res, 403, "forbidden", o->zMessage, NULL);
+		return;
+	case VS_ERR_NOT_FOUND:
+	default:
+		vs_authorized(ctx, rc, zType, iObj);
 		return;
 	}
-	if (rc == VS_ERR_UNAUTHENTICATED) {
-		vs_http_error(ctx->res, 401, "unauthenticated", "The email or password is wrong.", NULL);
-		return;
-	}
-	if (rc != VS_OK) {
-		vs_http_error_from(ctx->res, rc);
-		return;
-	}
-	rc = vs_token_issue(&ctx->cfg->token, out.user.iId, vs_role_name(out.user.eRole), out.zSid,
-			    ctx->req->iNowUs / VS_US_PER_SEC, &zToken, &iExp);
-	if (rc != VS_OK) {
-		vs_http_error_from(ctx->res, VS_ERR_INTERNAL);
-		return;
-	}
-	snprintf(zCookie, sizeof(zCookie), VS_SESSION_COOKIE "=%s; Path=/; Max-Age=%lld; HttpOnly; Secure; SameSite=Strict",
-		 zToken, (long long)ctx->cfg->iTokenTtlSec);
-	vs_http_header(ctx->res, "Set-Cookie", zCookie);
-	snprintf(zCookie, sizeof(zCookie), VS_DEVICE_COOKIE "=%s; Path=/; Max-Age=%d; HttpOnly; Secure; SameSite=Strict",
-		 out.zDeviceCookie, VS_DEVICE_COOKIE_TTL_SEC);
-	vs_http_header(ctx->res, "Set-Cookie", zCookie);
-	vs_buf_puts(&ctx->res->body, "{");
-	vs_json_key(&ctx->res->body, "token", true);
-	vs_json_str(&ctx->res->body, zToken);
-	vs_json_key(&ctx->res->body, "expires_at", false);
-	vs_json_time(&ctx->res->body, iExp * VS_US_PER_SEC);
-	vs_json_key(&ctx->res->body, "user", false);
-	vs_h_user_json(&ctx->res->body, &out.user);
-	vs_buf_putc(&ctx->res->body, '}');
-	explicit_bzero(zCookie, sizeof(zCookie));
-	explicit_bzero(&out, sizeof(out));
-	free(zToken);
-}
-
-void vs_h_logout(struct vs_ctx *ctx)
-{
-	struct vs_origin o = vs_h_origin(ctx);
-	enum vs_err rc;
-
-	if (ctx->req->pJson != NULL && !vs_h_form(ctx, NULL, 0, NULL))
-		return;
-	rc = vs_logout(ctx->db, &o, &ctx->caller);
-
-	if (rc != VS_OK) {
-		vs_http_error_from(ctx->res, rc);
-		return;
-	}
-	vs_http_header(ctx->res, "Set-Cookie", VS_SESSION_COOKIE "=; Path=/; Max-Age=0; HttpOnly; Secure; SameSite=Strict");
-	ctx->res->iStatus = 204;
-}
-
-void vs_h_me(struct vs_ctx *ctx)
-{
-	struct vs_user u;
-	enum vs_err rc = vs_user_get(ctx->db, ctx->caller.iId, &u);
-
-	if (rc != VS_OK) {
-		vs_http_error_from(ctx->res, rc == VS_ERR_NOT_FOUND ? VS_ERR_UNAUTHENTICATED : rc);
-		return;
-	}
-	vs_h_user_json(&ctx->res->body, &u);
-}
-
-void vs_h_partner_clients(struct vs_ctx *ctx)
-{
-	int64_t iPartner = ctx->req->aId[0];
-	enum vs_err rc;
-
-	if (!vs_authorized(ctx, vs_authorize_partner_collection(&ctx->caller, iPartner, VS_ACT_READ),
-			   "partner", iPartner))
-		return;
-	rc = vs_clients_json(ctx->db, iPartner, &ctx->res->body);
-	if (rc != VS_OK)
-		vs_http_error_from(ctx->res, rc);
 }

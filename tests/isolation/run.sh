@@ -5,7 +5,7 @@
 # beside each spec (NAME.spec → NAME.out).
 #
 # Before running, it checks that the SQL the specs copy from the library (the attempt-counter
-# UPSERT, the login check and the logout) is still the library's SQL, so a change in lib/users.c
+# UPSERT, the login check and the logout) is still the library's SQL, so a change in lib/limits.c or lib/logins.c
 # cannot leave the specs testing an old statement.
 set -euo pipefail
 
@@ -108,10 +108,10 @@ check_copy() {
   fi
 }
 copies_ok=0
-check_copy attempt-counter.spec limit_reserve lib/users.c stLimitReserve || copies_ok=1
-check_copy attempt-counter.spec limit_release lib/users.c stLimitRelease || copies_ok=1
-check_copy logout-race.spec login_guard lib/users.c stLoginGuard || copies_ok=1
-check_copy logout-race.spec logout lib/users.c stLogout || copies_ok=1
+check_copy attempt-counter.spec limit_reserve lib/limits.c stLimitReserve || copies_ok=1
+check_copy attempt-counter.spec limit_release lib/limits.c stLimitRelease || copies_ok=1
+check_copy logout-race.spec login_guard lib/logins.c stLoginGuard || copies_ok=1
+check_copy logout-race.spec logout lib/logins.c stLogout || copies_ok=1
 [ "$copies_ok" -eq 0 ] || exit 1
 
 # ---- run ---------------------------------------------------------------------------------------

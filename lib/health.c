@@ -1,0 +1,16 @@
+/*
+ * health.c — the database answers (GET /api/health).
+ */
+#include "vsession/health.h"
+
+static struct vs_stmt stPing = VS_STMT("ping", 0, true, "SELECT 1");
+
+enum vs_err vs_store_ping(struct vs_db *db)
+{
+	PGresult *r;
+	enum vs_err rc = vs_db_exec(db, &stPing, NULL, &r);
+
+	if (rc == VS_OK)
+		PQclear(r);
+	return rc == VS_OK ? VS_OK : VS_ERR_UNAVAILABLE;
+}
