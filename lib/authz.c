@@ -1,10 +1,19 @@
 /*
  * authz.c — object-level authorization, decided in one place.
  *
- * Every handler asks one of these functions before it reads or changes an
- * object; the authorization matrix test walks every route for every role.
- * A 404 is answered where a 403 would confirm that someone else's object
- * exists; a 403 where the caller names a collection it may not read.
+ * The rule: every decision "may this caller do this to this object" is
+ * made by a function of this file, and called by the store function that
+ * loads the object (or, for a collection, first thing in the store
+ * function that reads or changes it), before anything is read for the
+ * caller or changed. Handlers decide nothing; they answer what the store
+ * returns (handlers_common.c, vs_h_refuse), and every 403 is audited there.
+ *
+ * Partners act on their own things; clients read and join their own
+ * sessions; admins read everything and change nothing. A 404 is answered
+ * where a 403 would confirm that someone else's object exists; a 403 where
+ * the caller names a collection it may not read. The authorization matrix
+ * test (tests/api/authz-matrix.test.mjs) walks every route for every role;
+ * tests/unit/test_authz.c checks these functions' table of decisions.
  */
 #include "vsession/authz.h"
 

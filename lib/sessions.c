@@ -739,6 +739,8 @@ enum vs_err vs_session_check_password(struct vs_db *db, int64_t iId, const char 
 	snprintf(zCallerKey, sizeof(zCallerKey), "%s:%s", zKey, zCaller);
 	rc = vs_limit_reserve(db, zCallerKey, VS_VERIFY_MAX, zKey, VS_VERIFY_SESSION_MAX,
 			      VS_VERIFY_WINDOW_SEC, &pOut->iRetryAfter);
+	if (rc == VS_ERR_RATE_LIMITED)
+		vs_outcome_set(pOut, NULL, "Too many wrong passwords; try again later.");
 	if (rc != VS_OK)
 		return rc;
 	if (!vs_password_verify(zHash, zPassword, nPassword))

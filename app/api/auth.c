@@ -76,19 +76,14 @@ bool vs_authenticate_finish(struct vs_ctx *ctx)
 	return false;
 }
 
-bool vs_authorized(struct vs_ctx *ctx, enum vs_err err, const char *zObjectType, int64_t iObjectId)
+void vs_audit_denied(struct vs_ctx *ctx, const char *zObjectType, int64_t iObjectId)
 {
-	if (err == VS_OK)
-		return true;
-	if (err == VS_ERR_FORBIDDEN) {
-		struct vs_origin o = { ctx->req->zRequestId, ctx->req->zRemoteAddr };
-		struct vs_audit a = {
-			ctx->caller.iId, NULL,
-			ctx->req->iRoute >= 0 ? vs_aRoute[ctx->req->iRoute].zName : "request",
-			zObjectType, iObjectId, "denied"
-		};
-		vs_audit_write(ctx->db, &o, &a);
-	}
-	vs_http_error_from(ctx->res, err);
-	return false;
+	struct vs_origin o = { ctx->req->zRequestId, ctx->req->zRemoteAddr };
+	struct vs_audit a = {
+		ctx->caller.iId, NULL,
+		ctx->req->iRoute >= 0 ? vs_aRoute[ctx->req->iRoute].zName : "request",
+		zObjectType, iObjectId, "denied"
+	};
+
+	vs_audit_write(ctx->db, &o, &a);
 }

@@ -25,10 +25,7 @@ bool vs_authenticate(struct vs_ctx *ctx);
  */
 bool vs_authenticate_finish(struct vs_ctx *ctx);
 
-/*
- * Answers a refused authorization decision (403 or 404) and writes the
- * audit row for a 403. Returns true when err was VS_OK (allowed).
- */
-bool vs_authorized(struct vs_ctx *ctx, enum vs_err err, const char *zObjectType, int64_t iObjectId);
+/* Writes the audit row of a refused (403) request: the route, the caller, the object. */
+void vs_audit_denied(struct vs_ctx *ctx, const char *zObjectType, int64_t iObjectId);
 
 #endif

@@ -60,8 +60,26 @@ struct vs_origin vs_h_origin(const struct vs_ctx *ctx);
 /* Writes the user object {"id","role","name","email","timezone"}. */
 void vs_h_user_json(struct vs_buf *b, const struct vs_user *u);
 
-/* The caller as a view for the library; *o receives the origin it points to. */
-struct vs_view vs_h_view(struct vs_ctx *ctx, struct vs_origin *o);
+/*
+ * What a handler hands the library and gets back: the caller's view (with
+ * the origin it points to) and the outcome a refusal describes. Lives on the
+ * handler's stack; nothing to free.
+ */
+struct vs_h_call {
+	struct vs_origin  org;
+	struct vs_view    v;
+	struct vs_outcome o;
+};
+/* Fills k for this request. */
+void vs_h_begin(struct vs_ctx *ctx, struct vs_h_call *k);
+/*
+ * The tail every handler that asks the library ends with: on VS_OK sets
+ * the status iOkStatus and returns true; otherwise answers the refusal
+ * (vs_h_refuse, which replaces whatever the library had written) and
+ * returns false. zType and iObj name the object for the audit row of a 403.
+ */
+bool vs_h_finish(struct vs_ctx *ctx, struct vs_h_call *k, enum vs_err rc, int iOkStatus,
+		 const char *zType, int64_t iObj);
 
 /*
  * The latest time a booking may start: the configured horizon from now.

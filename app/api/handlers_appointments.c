@@ -97,105 +97,70 @@ out:
 
 void vs_h_appointments_list(struct vs_ctx *ctx)
 {
-	struct vs_origin org;
-	struct vs_view v = vs_h_view(ctx, &org);
-	struct vs_outcome o;
+	struct vs_h_call k;
 	int64_t iFrom, iTo;
-	enum vs_err rc;
 
-	memset(&o, 0, sizeof(o));
-	if (!vs_authorized(ctx, vs_authorize_partner_collection(&ctx->caller, ctx->req->aId[0], VS_ACT_READ),
-			   "partner", ctx->req->aId[0]))
-		return;
+	vs_h_begin(ctx, &k);
 	if (!range_query(ctx, false, &iFrom, &iTo))
 		return;
-	rc = vs_appointments_list(ctx->db, &v, ctx->req->aId[0], iFrom, iTo, &ctx->res->body);
-	if (rc != VS_OK)
-		vs_h_refuse(ctx, rc, &o, "partner", ctx->req->aId[0]);
+	vs_h_finish(ctx, &k, vs_appointments_list(ctx->db, &k.v, ctx->req->aId[0], iFrom, iTo, &ctx->res->body),
+		    200, "partner", ctx->req->aId[0]);
 }
 
 void vs_h_appointment_create(struct vs_ctx *ctx)
 {
 	struct vs_appointment_input in;
-	struct vs_origin org;
-	struct vs_view v = vs_h_view(ctx, &org);
-	struct vs_outcome o;
-	enum vs_err rc;
+	struct vs_h_call k;
 
-	memset(&o, 0, sizeof(o));
-	if (!vs_authorized(ctx, vs_authorize_partner_collection(&ctx->caller, ctx->req->aId[0], VS_ACT_WRITE),
-			   "partner", ctx->req->aId[0]))
-		return;
+	vs_h_begin(ctx, &k);
 	if (!appt_input(ctx, &in, true))
 		return;
-	rc = vs_appointment_create(ctx->db, &v, ctx->req->aId[0], &in, &ctx->res->body, &o);
-	if (rc == VS_OK)
-		ctx->res->iStatus = 201;
-	else
-		vs_h_refuse(ctx, rc, &o, "partner", ctx->req->aId[0]);
+	vs_h_finish(ctx, &k, vs_appointment_create(ctx->db, &k.v, ctx->req->aId[0], &in, &ctx->res->body, &k.o),
+		    201, "partner", ctx->req->aId[0]);
 }
 
 void vs_h_appointment_get(struct vs_ctx *ctx)
 {
-	struct vs_origin org;
-	struct vs_view v = vs_h_view(ctx, &org);
-	struct vs_outcome o;
-	enum vs_err rc = vs_appointment_read(ctx->db, &v, ctx->req->aId[0], &ctx->res->body);
+	struct vs_h_call k;
 
-	memset(&o, 0, sizeof(o));
-	if (rc != VS_OK)
-		vs_h_refuse(ctx, rc, &o, "appointment", ctx->req->aId[0]);
+	vs_h_begin(ctx, &k);
+	vs_h_finish(ctx, &k, vs_appointment_read(ctx->db, &k.v, ctx->req->aId[0], &ctx->res->body), 200,
+		    "appointment", ctx->req->aId[0]);
 }
 
 void vs_h_appointment_update(struct vs_ctx *ctx)
 {
 	struct vs_appointment_input in;
-	struct vs_origin org;
-	struct vs_view v = vs_h_view(ctx, &org);
-	struct vs_outcome o;
-	enum vs_err rc;
+	struct vs_h_call k;
 
-	memset(&o, 0, sizeof(o));
+	vs_h_begin(ctx, &k);
 	if (!appt_input(ctx, &in, false))
 		return;
-	rc = vs_appointment_update(ctx->db, &v, ctx->req->aId[0], &in, &ctx->res->body, &o);
-	if (rc != VS_OK)
-		vs_h_refuse(ctx, rc, &o, "appointment", ctx->req->aId[0]);
+	vs_h_finish(ctx, &k, vs_appointment_update(ctx->db, &k.v, ctx->req->aId[0], &in, &ctx->res->body, &k.o),
+		    200, "appointment", ctx->req->aId[0]);
 }
 
 void vs_h_appointment_delete(struct vs_ctx *ctx)
 {
-	struct vs_origin org;
-	struct vs_view v = vs_h_view(ctx, &org);
-	struct vs_outcome o;
-	enum vs_err rc = vs_appointment_delete(ctx->db, &v, ctx->req->aId[0]);
+	struct vs_h_call k;
 
-	memset(&o, 0, sizeof(o));
-	if (rc == VS_OK)
-		ctx->res->iStatus = 204;
-	else
-		vs_h_refuse(ctx, rc, &o, "appointment", ctx->req->aId[0]);
+	vs_h_begin(ctx, &k);
+	vs_h_finish(ctx, &k, vs_appointment_delete(ctx->db, &k.v, ctx->req->aId[0]), 204,
+		    "appointment", ctx->req->aId[0]);
 }
 
 void vs_h_calendar(struct vs_ctx *ctx)
 {
-	struct vs_origin org;
-	struct vs_view v = vs_h_view(ctx, &org);
-	struct vs_outcome o;
+	struct vs_h_call k;
 	int64_t iFrom, iTo;
-	enum vs_err rc;
 
-	memset(&o, 0, sizeof(o));
-	if (!vs_authorized(ctx, vs_authorize_partner_collection(&ctx->caller, ctx->req->aId[0], VS_ACT_READ),
-			   "partner", ctx->req->aId[0]))
-		return;
+	vs_h_begin(ctx, &k);
 	if (!range_query(ctx, true, &iFrom, &iTo))
 		return;
 	if (iTo - iFrom > CALENDAR_MAX_US) {
 		vs_h_invalid(ctx, "to", "from and to may be at most 92 days apart.");
 		return;
 	}
-	rc = vs_calendar(ctx->db, &v, ctx->req->aId[0], iFrom, iTo, &ctx->res->body);
-	if (rc != VS_OK)
-		vs_h_refuse(ctx, rc, &o, "partner", ctx->req->aId[0]);
+	vs_h_finish(ctx, &k, vs_calendar(ctx->db, &k.v, ctx->req->aId[0], iFrom, iTo, &ctx->res->body), 200,
+		    "partner", ctx->req->aId[0]);
 }

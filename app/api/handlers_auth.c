@@ -22,7 +22,7 @@ void vs_h_login(struct vs_ctx *ctx)
 	struct vs_login_attempt in;
 	struct vs_login_result out;
 	struct vs_origin o = vs_h_origin(ctx);
-	char zRetry[16], zCookie[VS_TOKEN_MAX_LEN + 128];
+	char zCookie[VS_TOKEN_MAX_LEN + 128];
 	char *zToken = NULL;
 	int64_t iExp = 0;
 	enum vs_err rc;
@@ -40,10 +40,10 @@ void vs_h_login(struct vs_ctx *ctx)
 		in.zDeviceCookie = NULL;
 	rc = vs_login(ctx->db, &o, &in, &out);
 	if (rc == VS_ERR_RATE_LIMITED) {
-		snprintf(zRetry, sizeof(zRetry), "%d", out.iRetryAfter);
-		vs_http_header(ctx->res, "Retry-After", zRetry);
-		vs_http_error(ctx->res, 429, "too_many_attempts",
-			      "Too many login attempts; try again later.", NULL);
+		struct vs_outcome refusal = { .iRetryAfter = out.iRetryAfter };
+
+		vs_outcome_set(&refusal, NULL, "Too many login attempts; try again later.");
+		vs_http_error_answer(ctx->res, rc, &refusal);
 		return;
 	}
 	if (rc == VS_ERR_UNAUTHENTICATED) {

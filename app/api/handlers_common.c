@@ -93,68 +93,32 @@ void vs_h_refuse_horizon(struct vs_ctx *ctx, const char *zField)
 	vs_h_invalid(ctx, zField, zMsg);
 }
 
-struct vs_view vs_h_view(struct vs_ctx *ctx, struct vs_origin *o)
+void vs_h_begin(struct vs_ctx *ctx, struct vs_h_call *k)
 {
-	struct vs_view v;
+	memset(k, 0, sizeof(*k));
+	k->org = vs_h_origin(ctx);
+	k->v.c = &ctx->caller;
+	k->v.o = &k->org;
+	k->v.zPublicUrl = ctx->cfg->zPublicUrl;
+	k->v.iNowUs = ctx->req->iNowUs;
+}
 
-	*o = vs_h_origin(ctx);
-	v.c = &ctx->caller;
-	v.o = o;
-	v.zPublicUrl = ctx->cfg->zPublicUrl;
-	v.iNowUs = ctx->req->iNowUs;
-	return v;
+bool vs_h_finish(struct vs_ctx *ctx, struct vs_h_call *k, enum vs_err rc, int iOkStatus,
+		 const char *zType, int64_t iObj)
+{
+	if (rc == VS_OK) {
+		ctx->res->iStatus = iOkStatus;
+		return true;
+	}
+	vs_h_refuse(ctx, rc, &k->o, zType, iObj);
+	return false;
 }
 
 /* Answers a library refusal, with the outcome's field, message and details. */
 void vs_h_refuse(struct vs_ctx *ctx, enum vs_err rc, const struct vs_outcome *o,
 		 const char *zType, int64_t iObj)
 {
-	struct vs_buf *b = &ctx->res->body;
-	char zRetry[16];
-
-	switch (rc) {
-	case VS_ERR_INVALID:
-		vs_http_error(ctx->res, 422, "validation_failed", o->zMessage[0] ? o->zMessage : "A value is not valid.", o->zField);
-		return;
-	case VS_ERR_CONFLICT:
-		vs_http_error(ctx->res, 409, "conflict", o->zMessage[0] ? o->zMessage : "The partner is already booked at that time.", NULL);
-		if (o->bConflict && o->iConflictId > 0 && !b->bFailed && b->nLen >= 2) {
-			/* reopen the error object to add details.conflicting */
-			b->nLen -= 2;
-			b->zData[b->nLen] = '\0';
-			vs_buf_puts(b, ",\"details\":{\"conflicting\":{");
-			vs_json_key(b, "kind", true);
-			vs_json_str(b, o->zConflictKind);
-			vs_json_key(b, "id", false);
-			vs_json_i64(b, o->iConflictId);
-			vs_json_key(b, "start", false);
-			vs_json_time(b, o->iConflictStartUs);
-			vs_json_key(b, "end", false);
-			vs_json_time(b, o->iConflictEndUs);
-			vs_buf_puts(b, "}}}}");
-		}
-		return;
-	case VS_ERR_INVALID_STATE:
-		vs_http_error(ctx->res, 409, "invalid_state", o->zMessage[0] ? o->zMessage : "The session's state does not allow this change.", NULL);
-		return;
-	case VS_ERR_WRONG_PASSWORD:
-		vs_http_error(ctx->res, 403, "wrong_password", o->zMessage[0] ? o->zMessage : "The password is not right.", o->zField);
-		return;
-	case VS_ERR_RATE_LIMITED:
-		snprintf(zRetry, sizeof(zRetry), "%d", o->iRetryAfter > 0 ? o->iRetryAfter : 1);
-		vs_http_header(ctx->res, "Retry-After", zRetry);
-		vs_http_error(ctx->res, 429, "too_many_attempts",
-			      o->zMessage[0] ? o->zMessage : "Too many wrong passwords; try again later.", NULL);
-		return;
-	case VS_ERR_FORBIDDEN:
-		/* writes the audit row and the plain 403; a reason from the library replaces its message */
-		vs_authorized(ctx, rc, zType, iObj);
-		if (o->zMessage[0])
-			vs_http_error(ctx->res, 403, "forbidden", o->zMessage, NULL);
-		return;
-	case VS_ERR_NOT_FOUND:
-	default:
-		vs_authorized(ctx, rc, zType, iObj);
-		return;
-	}
+	if (rc == VS_ERR_FORBIDDEN)
+		vs_audit_denied(ctx, zType, iObj);
+	vs_http_error_answer(ctx->res, rc, o);
 }

@@ -12,38 +12,24 @@
 
 void vs_h_session_join(struct vs_ctx *ctx)
 {
-	struct vs_outcome o;
-	struct vs_origin org;
-	struct vs_view v = vs_h_view(ctx, &org);
-	enum vs_err rc;
+	struct vs_h_call k;
 
-	memset(&o, 0, sizeof(o));
+	vs_h_begin(ctx, &k);
 	if (ctx->req->pJson != NULL && !vs_h_form(ctx, NULL, 0, NULL))
 		return;
-	rc = vs_session_join(ctx->db, &v, &ctx->cfg->jitsi, ctx->req->aId[0], &ctx->res->body, &o);
-	if (rc != VS_OK) {
-		vs_buf_reset(&ctx->res->body);
-		vs_h_refuse(ctx, rc, &o, "video_session", ctx->req->aId[0]);
-	}
+	vs_h_finish(ctx, &k, vs_session_join(ctx->db, &k.v, &ctx->cfg->jitsi, ctx->req->aId[0], &ctx->res->body, &k.o),
+		    200, "video_session", ctx->req->aId[0]);
 }
 
 void vs_h_session_invite(struct vs_ctx *ctx)
 {
-	struct vs_outcome o;
-	struct vs_origin org;
-	struct vs_view v = vs_h_view(ctx, &org);
-	enum vs_err rc;
+	struct vs_h_call k;
 
-	memset(&o, 0, sizeof(o));
+	vs_h_begin(ctx, &k);
 	if (ctx->req->pJson != NULL && !vs_h_form(ctx, NULL, 0, NULL))
 		return;
-	rc = vs_session_invite(ctx->db, &v, ctx->req->aId[0], &ctx->res->body, &o);
-	if (rc == VS_OK)
-		ctx->res->iStatus = 201;
-	else {
-		vs_buf_reset(&ctx->res->body);
-		vs_h_refuse(ctx, rc, &o, "video_session", ctx->req->aId[0]);
-	}
+	vs_h_finish(ctx, &k, vs_session_invite(ctx->db, &k.v, ctx->req->aId[0], &ctx->res->body, &k.o), 201,
+		    "video_session", ctx->req->aId[0]);
 }
 
 static const struct vs_field aGuestField[] = {
@@ -55,23 +41,17 @@ static const struct vs_field aGuestField[] = {
 void vs_h_guest_join(struct vs_ctx *ctx)
 {
 	struct vs_value a[3];
-	struct vs_outcome o;
-	struct vs_origin org;
-	struct vs_view v = vs_h_view(ctx, &org);
-	enum vs_err rc;
+	struct vs_h_call k;
 
+	vs_h_begin(ctx, &k);
 	if (!vs_h_form(ctx, aGuestField, 3, a))
 		return;
 	if (strspn(a[2].z, " \t\r\n") == a[2].n) {
 		vs_h_invalid(ctx, "name", "name must not be blank.");
 		return;
 	}
-	memset(&o, 0, sizeof(o));
-	rc = vs_guest_join(ctx->db, &v, &ctx->cfg->jitsi, ctx->req->aId[0], a[0].z,
-			   a[1].bPresent ? a[1].z : "", a[1].bPresent ? a[1].n : 0, a[1].bPresent,
-			   a[2].z, &ctx->res->body, &o);
-	if (rc != VS_OK) {
-		vs_buf_reset(&ctx->res->body);
-		vs_h_refuse(ctx, rc, &o, "video_session", ctx->req->aId[0]);
-	}
+	vs_h_finish(ctx, &k, vs_guest_join(ctx->db, &k.v, &ctx->cfg->jitsi, ctx->req->aId[0], a[0].z,
+					   a[1].bPresent ? a[1].z : "", a[1].bPresent ? a[1].n : 0, a[1].bPresent,
+					   a[2].z, &ctx->res->body, &k.o),
+		    200, "video_session", ctx->req->aId[0]);
 }

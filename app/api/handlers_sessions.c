@@ -81,63 +81,43 @@ static bool session_input(struct vs_ctx *ctx, struct vs_session_input *in, bool 
 void vs_h_session_create(struct vs_ctx *ctx)
 {
 	struct vs_session_input in;
-	struct vs_outcome o;
-	struct vs_origin org;
-	struct vs_view v = vs_h_view(ctx, &org);
-	enum vs_err rc;
+	struct vs_h_call k;
 
-	if (!vs_authorized(ctx, vs_authorize_session_create(&ctx->caller), "video_session", 0))
-		return;
+	vs_h_begin(ctx, &k);
 	if (!session_input(ctx, &in, true))
 		return;
-	memset(&o, 0, sizeof(o));
-	rc = vs_session_create(ctx->db, &v, &in, &ctx->res->body, &o);
-	if (rc == VS_OK)
-		ctx->res->iStatus = 201;
-	else
-		vs_h_refuse(ctx, rc, &o, "video_session", 0);
+	vs_h_finish(ctx, &k, vs_session_create(ctx->db, &k.v, &in, &ctx->res->body, &k.o), 201,
+		    "video_session", 0);
 }
 
 void vs_h_session_get(struct vs_ctx *ctx)
 {
-	struct vs_origin org;
-	struct vs_view v = vs_h_view(ctx, &org);
-	struct vs_outcome o;
-	enum vs_err rc = vs_session_read(ctx->db, &v, ctx->req->aId[0], &ctx->res->body);
+	struct vs_h_call k;
 
-	memset(&o, 0, sizeof(o));
-	if (rc != VS_OK)
-		vs_h_refuse(ctx, rc, &o, "video_session", ctx->req->aId[0]);
+	vs_h_begin(ctx, &k);
+	vs_h_finish(ctx, &k, vs_session_read(ctx->db, &k.v, ctx->req->aId[0], &ctx->res->body), 200,
+		    "video_session", ctx->req->aId[0]);
 }
 
 void vs_h_session_update(struct vs_ctx *ctx)
 {
 	struct vs_session_input in;
-	struct vs_outcome o;
-	struct vs_origin org;
-	struct vs_view v = vs_h_view(ctx, &org);
-	enum vs_err rc;
+	struct vs_h_call k;
 
+	vs_h_begin(ctx, &k);
 	if (!session_input(ctx, &in, false))
 		return;
-	memset(&o, 0, sizeof(o));
-	rc = vs_session_update(ctx->db, &v, ctx->req->aId[0], &in, &ctx->res->body, &o);
-	if (rc != VS_OK)
-		vs_h_refuse(ctx, rc, &o, "video_session", ctx->req->aId[0]);
+	vs_h_finish(ctx, &k, vs_session_update(ctx->db, &k.v, ctx->req->aId[0], &in, &ctx->res->body, &k.o),
+		    200, "video_session", ctx->req->aId[0]);
 }
 
 void vs_h_session_delete(struct vs_ctx *ctx)
 {
-	struct vs_origin org;
-	struct vs_view v = vs_h_view(ctx, &org);
-	struct vs_outcome o;
-	enum vs_err rc = vs_session_delete(ctx->db, &v, ctx->req->aId[0]);
+	struct vs_h_call k;
 
-	memset(&o, 0, sizeof(o));
-	if (rc == VS_OK)
-		ctx->res->iStatus = 204;
-	else
-		vs_h_refuse(ctx, rc, &o, "video_session", ctx->req->aId[0]);
+	vs_h_begin(ctx, &k);
+	vs_h_finish(ctx, &k, vs_session_delete(ctx->db, &k.v, ctx->req->aId[0]), 204,
+		    "video_session", ctx->req->aId[0]);
 }
 
 /* Parses when/from/to/limit/cursor; false after answering 422. */
@@ -195,38 +175,25 @@ out:
 void vs_h_partner_sessions(struct vs_ctx *ctx)
 {
 	struct vs_list_query lq;
-	struct vs_origin org;
-	struct vs_view v = vs_h_view(ctx, &org);
-	struct vs_outcome o;
-	enum vs_err rc;
+	struct vs_h_call k;
 
-	memset(&o, 0, sizeof(o));
-	if (!vs_authorized(ctx, vs_authorize_partner_collection(&ctx->caller, ctx->req->aId[0], VS_ACT_READ),
-			   "partner", ctx->req->aId[0]))
-		return;
+	vs_h_begin(ctx, &k);
 	if (!list_query(ctx, &lq))
 		return;
-	rc = vs_sessions_of_partner(ctx->db, &v, ctx->req->aId[0], &lq, &ctx->res->body);
-	if (rc != VS_OK)
-		vs_h_refuse(ctx, rc, &o, "partner", ctx->req->aId[0]);
+	vs_h_finish(ctx, &k, vs_sessions_of_partner(ctx->db, &k.v, ctx->req->aId[0], &lq, &ctx->res->body),
+		    200, "partner", ctx->req->aId[0]);
 }
 
 void vs_h_user_sessions(struct vs_ctx *ctx)
 {
 	struct vs_list_query lq;
-	struct vs_origin org;
-	struct vs_view v = vs_h_view(ctx, &org);
-	struct vs_outcome o;
-	enum vs_err rc;
+	struct vs_h_call k;
 
-	memset(&o, 0, sizeof(o));
+	vs_h_begin(ctx, &k);
 	if (!list_query(ctx, &lq))
 		return;
-	rc = vs_sessions_of_user(ctx->db, &v, ctx->req->aId[0], &lq, &ctx->res->body);
-	if (rc != VS_OK) {
-		vs_buf_reset(&ctx->res->body);
-		vs_h_refuse(ctx, rc, &o, "user", ctx->req->aId[0]);
-	}
+	vs_h_finish(ctx, &k, vs_sessions_of_user(ctx->db, &k.v, ctx->req->aId[0], &lq, &ctx->res->body),
+		    200, "user", ctx->req->aId[0]);
 }
 
 static const struct vs_field aVerifyField[] = {
@@ -236,35 +203,25 @@ static const struct vs_field aVerifyField[] = {
 void vs_h_session_verify(struct vs_ctx *ctx)
 {
 	struct vs_value a[1];
-	struct vs_outcome o;
-	struct vs_origin org;
-	struct vs_view v = vs_h_view(ctx, &org);
-	enum vs_err rc;
+	struct vs_h_call k;
 
+	vs_h_begin(ctx, &k);
 	if (!vs_h_form(ctx, aVerifyField, 1, a))
 		return;
-	memset(&o, 0, sizeof(o));
-	rc = vs_session_verify_password(ctx->db, &v, ctx->req->aId[0], a[0].z, a[0].n, &o);
-	if (rc == VS_OK)
+	if (vs_h_finish(ctx, &k, vs_session_verify_password(ctx->db, &k.v, ctx->req->aId[0], a[0].z, a[0].n, &k.o),
+			200, "video_session", ctx->req->aId[0]))
 		vs_buf_puts(&ctx->res->body, "{\"verified\":true}");
-	else
-		vs_h_refuse(ctx, rc, &o, "video_session", ctx->req->aId[0]);
 }
 
 void vs_h_session_ics(struct vs_ctx *ctx)
 {
-	struct vs_origin org;
-	struct vs_view v = vs_h_view(ctx, &org);
-	struct vs_outcome o;
+	struct vs_h_call k;
 	char zDisp[96];
-	enum vs_err rc = vs_session_ics(ctx->db, &v, ctx->req->aId[0], &ctx->res->body);
 
-	memset(&o, 0, sizeof(o));
-	if (rc != VS_OK) {
-		vs_buf_reset(&ctx->res->body);
-		vs_h_refuse(ctx, rc, &o, "video_session", ctx->req->aId[0]);
+	vs_h_begin(ctx, &k);
+	if (!vs_h_finish(ctx, &k, vs_session_ics(ctx->db, &k.v, ctx->req->aId[0], &ctx->res->body), 200,
+			 "video_session", ctx->req->aId[0]))
 		return;
-	}
 	ctx->res->zContentType = "text/calendar; charset=utf-8";
 	snprintf(zDisp, sizeof(zDisp), "attachment; filename=\"video-session-%lld.ics\"", (long long)ctx->req->aId[0]);
 	vs_http_header(ctx->res, "Content-Disposition", zDisp);
@@ -272,14 +229,9 @@ void vs_h_session_ics(struct vs_ctx *ctx)
 
 void vs_h_session_unlock(struct vs_ctx *ctx)
 {
-	struct vs_outcome o;
-	struct vs_origin org;
-	struct vs_view v = vs_h_view(ctx, &org);
-	enum vs_err rc = vs_session_unlock(ctx->db, &v, ctx->req->aId[0]);
+	struct vs_h_call k;
 
-	memset(&o, 0, sizeof(o));
-	if (rc == VS_OK)
-		ctx->res->iStatus = 204;
-	else
-		vs_h_refuse(ctx, rc, &o, "video_session", ctx->req->aId[0]);
+	vs_h_begin(ctx, &k);
+	vs_h_finish(ctx, &k, vs_session_unlock(ctx->db, &k.v, ctx->req->aId[0]), 204,
+		    "video_session", ctx->req->aId[0]);
 }

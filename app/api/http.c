@@ -1,36 +1,36 @@
 /*
  * http.c — status phrases, the error envelope, response headers.
+ *
+ * Every error answer is written by error_envelope(); what a library error
+ * value answers is a row of the table in errors.c.
  */
+#include <stdio.h>
 #include <string.h>
 
+#include "errors.h"
 #include "http.h"
 #include "vsession/json.h"
 
+static const struct { int iStatus; const char *zReason; } aReason[] = {
+	{ 200, "OK" }, { 201, "Created" }, { 204, "No Content" }, { 400, "Bad Request" },
+	{ 401, "Unauthorized" }, { 403, "Forbidden" }, { 404, "Not Found" },
+	{ 405, "Method Not Allowed" }, { 409, "Conflict" }, { 413, "Content Too Large" },
+	{ 415, "Unsupported Media Type" }, { 422, "Unprocessable Content" },
+	{ 429, "Too Many Requests" }, { 500, "Internal Server Error" },
+	{ 503, "Service Unavailable" }, { 504, "Gateway Timeout" },
+};
+
 const char *vs_http_reason(int iStatus)
 {
-	switch (iStatus) {
-	case 200: return "OK";
-	case 201: return "Created";
-	case 204: return "No Content";
-	case 400: return "Bad Request";
-	case 401: return "Unauthorized";
-	case 403: return "Forbidden";
-	case 404: return "Not Found";
-	case 405: return "Method Not Allowed";
-	case 409: return "Conflict";
-	case 413: return "Content Too Large";
-	case 415: return "Unsupported Media Type";
-	case 422: return "Unprocessable Content";
-	case 429: return "Too Many Requests";
-	case 500: return "Internal Server Error";
-	case 503: return "Service Unavailable";
-	case 504: return "Gateway Timeout";
-	default:  return "Unknown";
-	}
+	for (size_t i = 0; i < sizeof(aReason) / sizeof(aReason[0]); i++)
+		if (aReason[i].iStatus == iStatus)
+			return aReason[i].zReason;
+	return "Unknown";
 }
 
-void vs_http_error(struct vs_response *res, int iStatus, const char *zCode,
-		   const char *zMessage, const char *zField)
+/* Writes the envelope; details (a booking conflict) only when pConflict is not NULL. */
+static void error_envelope(struct vs_response *res, int iStatus, const char *zCode,
+			   const char *zMessage, const char *zField, const struct vs_outcome *pConflict)
 {
 	struct vs_buf *b = &res->body;
 
@@ -46,38 +46,47 @@ void vs_http_error(struct vs_response *res, int iStatus, const char *zCode,
 		vs_json_key(b, "field", false);
 		vs_json_str(b, zField);
 	}
+	if (pConflict != NULL) {
+		vs_buf_puts(b, ",\"details\":{\"conflicting\":{");
+		vs_json_key(b, "kind", true);
+		vs_json_str(b, pConflict->zConflictKind);
+		vs_json_key(b, "id", false);
+		vs_json_i64(b, pConflict->iConflictId);
+		vs_json_key(b, "start", false);
+		vs_json_time(b, pConflict->iConflictStartUs);
+		vs_json_key(b, "end", false);
+		vs_json_time(b, pConflict->iConflictEndUs);
+		vs_buf_puts(b, "}}");
+	}
 	vs_buf_puts(b, "}}");
+}
+
+void vs_http_error(struct vs_response *res, int iStatus, const char *zCode,
+		   const char *zMessage, const char *zField)
+{
+	error_envelope(res, iStatus, zCode, zMessage, zField, NULL);
+}
+
+void vs_http_error_answer(struct vs_response *res, enum vs_err err, const struct vs_outcome *o)
+{
+	const struct vs_err_answer *e = vs_err_answer(err);
+	bool bOutcome = e->bOutcome && o != NULL;
+	char zRetry[16];
+
+	error_envelope(res, e->iStatus, e->zCode, bOutcome && o->zMessage[0] ? o->zMessage : e->zMessage,
+		       bOutcome ? o->zField : NULL,
+		       bOutcome && err == VS_ERR_CONFLICT && o->bConflict && o->iConflictId > 0 ? o : NULL);
+	if (err == VS_ERR_RATE_LIMITED) {
+		snprintf(zRetry, sizeof(zRetry), "%d", o != NULL && o->iRetryAfter > 0 ? o->iRetryAfter : 1);
+		vs_http_header(res, "Retry-After", zRetry);
+	} else if (e->zRetryAfter != NULL) {
+		vs_http_header(res, "Retry-After", e->zRetryAfter);
+	}
 }
 
 void vs_http_error_from(struct vs_response *res, enum vs_err err)
 {
-	switch (err) {
-	case VS_ERR_NOT_FOUND:
-		vs_http_error(res, 404, "not_found", "There is no such resource.", NULL);
-		break;
-	case VS_ERR_FORBIDDEN:
-		vs_http_error(res, 403, "forbidden", "You are not allowed to do this.", NULL);
-		break;
-	case VS_ERR_UNAUTHENTICATED:
-		vs_http_error(res, 401, "unauthenticated", "Log in to continue.", NULL);
-		break;
-	case VS_ERR_UNAVAILABLE:
-		vs_http_error(res, 503, "unavailable", "The service is briefly unavailable; try again in a moment.", NULL);
-		vs_http_header(res, "Retry-After", "2");
-		break;
-	case VS_ERR_INVALID_STATE:
-		vs_http_error(res, 409, "invalid_state", "The object's state does not allow this change.", NULL);
-		break;
-	case VS_ERR_CONFLICT:
-		vs_http_error(res, 409, "conflict", "The partner is already booked at that time.", NULL);
-		break;
-	case VS_ERR_INVALID:
-		vs_http_error(res, 422, "validation_failed", "A value is not valid.", NULL);
-		break;
-	default:
-		vs_http_error(res, 500, "internal", "Something went wrong on our side.", NULL);
-		break;
-	}
+	vs_http_error_answer(res, err, NULL);
 }
 
 void vs_http_header(struct vs_response *res, const char *zName, const char *zValue)

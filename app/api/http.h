@@ -63,7 +63,6 @@ struct vs_ctx {
 	struct vs_db       *db;
 	const struct vs_config *cfg;
 	struct vs_caller    caller;   /* iId == 0 when not authenticated */
-	const char         *zAuditAction; /* set by handlers for the access log */
 };
 
 /* Status line reason phrases ("OK", "Not Found", ...). */
@@ -75,8 +74,15 @@ const char *vs_http_reason(int iStatus);
  */
 void vs_http_error(struct vs_response *res, int iStatus, const char *zCode,
 		   const char *zMessage, const char *zField);
-/* The error answer for a library error value (503, 500, 404, ...). */
+/* The error answer for a library error value (503, 500, 404, ...): its row in errors.c. */
 void vs_http_error_from(struct vs_response *res, enum vs_err err);
+/*
+ * The same, with what the library said of the refusal (o may be NULL): its
+ * message and field where the row allows them, the booking in the way as
+ * "details" of a conflict, and Retry-After (the outcome's wait for a rate
+ * limit, at least 1 second; the row's fixed value otherwise).
+ */
+void vs_http_error_answer(struct vs_response *res, enum vs_err err, const struct vs_outcome *o);
 /* Adds a response header line; the value must not contain CR or LF. */
 void vs_http_header(struct vs_response *res, const char *zName, const char *zValue);
 

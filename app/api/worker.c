@@ -231,7 +231,6 @@ static void handle(FCGX_Request *fr, struct vs_ctx *ctx, struct vs_buf *pBody, s
 	read_params(fr, req);
 	memset(&ctx->caller, 0, sizeof(ctx->caller));
 	vs_db_guard_clear(ctx->db);
-	ctx->zAuditAction = NULL;
 	res->iStatus = 200;
 	res->zContentType = NULL;
 	vs_buf_reset(&res->body);

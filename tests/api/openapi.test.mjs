@@ -291,6 +291,8 @@ test('the ErrorCode enum is exactly the codes the API and nginx write', () => {
   for (const f of readdirSync(path.join(ROOT, 'app/api')).filter((x) => x.endsWith('.c'))) {
     const src = readFileSync(path.join(ROOT, 'app/api', f), 'utf8');
     for (const m of src.matchAll(/vs_http_error\(\s*[^,]+,\s*\d{3}\s*,\s*"([a-z_]+)"/g)) codes.add(m[1]);
+    // the rows of the error table (errors.c): [VS_ERR_X] = { status, "code", ... }
+    for (const m of src.matchAll(/\[VS_[A-Z_]+\]\s*=\s*\{\s*\d{3}\s*,\s*"([a-z_]+)"/g)) codes.add(m[1]);
   }
   const nginx = readFileSync(path.join(ROOT, 'nginx/vsession-locations.conf.in'), 'utf8');
   for (const m of nginx.matchAll(/"code":"([a-z_]+)"/g)) codes.add(m[1]);
