@@ -119,8 +119,7 @@ enum vs_err vs_appointments_list(struct vs_db *db, const struct vs_view *v, int6
 static struct vs_stmt stCreate = VS_STMT("appt_create", 9, false,
 	"WITH a AS (INSERT INTO appointments (partner_id, user_id, title, starts_at, ends_at, notes)"
 	"  VALUES ($1, $2, $3, $4, $5, $6) RETURNING *),"
-	" l AS (INSERT INTO audit_log (actor_id, action, object_type, object_id, outcome, request_id, client_addr)"
-	"  SELECT $7, 'appointment.create', 'appointment', a.id, 'ok', $8, $9 FROM a)"
+	" l AS (" VS_AUDIT_ROW("$7", "appointment.create", "appointment", "a.id", "$8", "$9", "a") ")"
 	" SELECT " APPT_COLS " FROM a LEFT JOIN users u ON u.id = a.user_id");
 
 enum vs_err vs_appointment_create(struct vs_db *db, const struct vs_view *v, int64_t iPartner,
@@ -155,9 +154,7 @@ enum vs_err vs_appointment_create(struct vs_db *db, const struct vs_view *v, int
 	az[3] = vs_db_param_time(zS, in->iStartUs);
 	az[4] = vs_db_param_time(zE, in->iEndUs);
 	az[5] = in->bNotes ? in->zNotes : "";
-	az[6] = vs_db_param_i64(zActor, v->c->iId);
-	az[7] = vs_origin_request_id(v->o);
-	az[8] = v->o != NULL ? v->o->zClientAddr : NULL;
+	vs_audit_params(v, zActor, az + 6);
 	rc = vs_db_exec(db, &stCreate, az, &r);
 	if (rc == VS_ERR_CONFLICT) {
 		vs_booking_conflict(db, iPartner, in->iStartUs, in->iEndUs, "appointment", 0, pOut);
@@ -212,8 +209,7 @@ enum vs_err vs_appointment_read(struct vs_db *db, const struct vs_view *v, int64
 static struct vs_stmt stUpdate = VS_STMT("appt_update", 9, false,
 	"WITH a AS (UPDATE appointments SET user_id = $2, title = $3, starts_at = $4, ends_at = $5,"
 	"   notes = $6, updated_at = now() WHERE id = $1 RETURNING *),"
-	" l AS (INSERT INTO audit_log (actor_id, action, object_type, object_id, outcome, request_id, client_addr)"
-	"  SELECT $7, 'appointment.update', 'appointment', a.id, 'ok', $8, $9 FROM a)"
+	" l AS (" VS_AUDIT_ROW("$7", "appointment.update", "appointment", "a.id", "$8", "$9", "a") ")"
 	" SELECT " APPT_COLS " FROM a LEFT JOIN users u ON u.id = a.user_id");
 
 enum vs_err vs_appointment_update(struct vs_db *db, const struct vs_view *v, int64_t iId,
@@ -256,9 +252,7 @@ enum vs_err vs_appointment_update(struct vs_db *db, const struct vs_view *v, int
 	az[3] = vs_db_param_time(zS, iStart);
 	az[4] = vs_db_param_time(zE, iEnd);
 	az[5] = in->bNotes ? in->zNotes : PQgetvalue(r, 0, AC_NOTES);
-	az[6] = vs_db_param_i64(zActor, v->c->iId);
-	az[7] = vs_origin_request_id(v->o);
-	az[8] = v->o != NULL ? v->o->zClientAddr : NULL;
+	vs_audit_params(v, zActor, az + 6);
 	rc = vs_db_exec(db, &stUpdate, az, &rNew);
 	PQclear(r);
 	if (rc == VS_ERR_CONFLICT) {
@@ -278,24 +272,15 @@ enum vs_err vs_appointment_update(struct vs_db *db, const struct vs_view *v, int
 
 static struct vs_stmt stDelete = VS_STMT("appt_delete", 4, false,
 	"WITH d AS (DELETE FROM appointments WHERE id = $1 RETURNING id)"
-	" INSERT INTO audit_log (actor_id, action, object_type, object_id, outcome, request_id, client_addr)"
-	" SELECT $2, 'appointment.delete', 'appointment', d.id, 'ok', $3, $4 FROM d");
+	VS_AUDIT_ROW("$2", "appointment.delete", "appointment", "d.id", "$3", "$4", "d"));
 
 enum vs_err vs_appointment_delete(struct vs_db *db, const struct vs_view *v, int64_t iId)
 {
-	char zId[24], zActor[24];
-	const char *az[4] = { vs_db_param_i64(zId, iId), vs_db_param_i64(zActor, v->c->iId),
-			      vs_origin_request_id(v->o), v->o != NULL ? v->o->zClientAddr : NULL };
 	PGresult *r;
 	enum vs_err rc = load(db, v, iId, VS_ACT_WRITE, &r);
 
-	if (rc != VS_OK)
-		return rc;
 	PQclear(r);
-	if ((rc = vs_db_exec(db, &stDelete, az, &r)) != VS_OK)
-		return rc;
-	PQclear(r);
-	return VS_OK;
+	return rc != VS_OK ? rc : vs_audit_run_on(db, v, &stDelete, iId);
 }
 
 /* ---- calendar ----------------------------------------------------------- */

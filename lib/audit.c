@@ -38,8 +38,6 @@ static enum vs_err audit_exec(struct vs_db *db, struct vs_stmt *st, const struct
 {
 	char zActor[24], zObj[24];
 	const char *az[8];
-	PGresult *r;
-	enum vs_err rc;
 
 	az[0] = a->iActorId > 0 ? vs_db_param_i64(zActor, a->iActorId) : NULL;
 	az[1] = a->zActorEmail;
@@ -49,10 +47,7 @@ static enum vs_err audit_exec(struct vs_db *db, struct vs_stmt *st, const struct
 	az[5] = a->zOutcome;
 	az[6] = vs_origin_request_id(o);
 	az[7] = o != NULL ? o->zClientAddr : NULL;
-	rc = vs_db_exec(db, st, az, &r);
-	if (rc == VS_OK)
-		PQclear(r);
-	return rc;
+	return vs_db_run(db, st, az);
 }
 
 enum vs_err vs_audit_view(struct vs_db *db, const struct vs_view *v, const char *zAction,
@@ -67,4 +62,20 @@ enum vs_err vs_audit_view_read(struct vs_db *db, const struct vs_view *v, const 
 {
 	struct vs_audit a = { v->c != NULL ? v->c->iId : 0, NULL, zAction, zType, iObj, "ok" };
 	return vs_audit_write_read(db, v->o, &a);
+}
+
+void vs_audit_params(const struct vs_view *v, char zActor[24], const char **az)
+{
+	az[0] = vs_db_param_i64(zActor, v->c->iId);
+	az[1] = vs_origin_request_id(v->o);
+	az[2] = v->o != NULL ? v->o->zClientAddr : NULL;
+}
+
+enum vs_err vs_audit_run_on(struct vs_db *db, const struct vs_view *v, struct vs_stmt *st, int64_t iObj)
+{
+	char zObj[24], zActor[24];
+	const char *az[4] = { vs_db_param_i64(zObj, iObj) };
+
+	vs_audit_params(v, zActor, az + 1);
+	return vs_db_run(db, st, az);
 }

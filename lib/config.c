@@ -7,6 +7,10 @@
  * vs_config_check() (vsession-api --check-config) goes on and lists every
  * problem. vs_config_read_env_file() reads /etc/vsession/vsession.env the
  * way systemd's EnvironmentFile= does, for runs without the unit.
+ *
+ * Why one file of over 500 lines: every setting both programs read, its
+ * default and its one-sentence complaint are in one place, the list
+ * deploy/vsession.env.example mirrors.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -261,20 +265,20 @@ static bool problem(struct problems *pr, const char *zMsg)
 	return true;
 }
 
-static enum vs_err load(struct vs_config *cfg, int use, struct problems *pr)
+/*
+ * The settings both programs read: the database and the public URL.
+ * Each load_* function notes its problems in pr and returns false only when
+ * there are too many to go on (problem() said so).
+ */
+static bool load_basics(struct vs_config *cfg, struct problems *pr)
 {
 	const char *z;
-	long v;
 	size_t n;
-	char *zSecret;
 	char zE[512];
-	long nCpu = sysconf(_SC_NPROCESSORS_ONLN);
 
-	memset(cfg, 0, sizeof(*cfg));
-	pr->zOut[0] = '\0';
 	if ((z = env("VSESSION_DATABASE_URL")) == NULL) {
 		if (!problem(pr, "VSESSION_DATABASE_URL is not set (a libpq connection string or postgresql:// URI)"))
-			goto fail;
+			return false;
 	} else
 		cfg->zDatabaseUrl = strdup(z);
 	z = env("VSESSION_PUBLIC_URL");
@@ -283,7 +287,7 @@ static enum vs_err load(struct vs_config *cfg, int use, struct problems *pr)
 	if (strncmp(z, "https://", 8) != 0 && strncmp(z, "http://", 7) != 0) {
 		snprintf(zE, sizeof(zE), "VSESSION_PUBLIC_URL must start with https:// (or http:// behind a TLS proxy) (got \"%s\")", z);
 		if (!problem(pr, zE))
-			goto fail;
+			return false;
 		z = "https://localhost:8443";
 	}
 	cfg->zPublicUrl = strdup(z);
@@ -297,61 +301,77 @@ static enum vs_err load(struct vs_config *cfg, int use, struct problems *pr)
 		snprintf(zE, sizeof(zE), "VSESSION_PUBLIC_URL: its path may have only letters, digits, '-', '_' and '/', "
 			 "at most 100 of them (got \"%s\")", z);
 		if (!problem(pr, zE))
-			goto fail;
+			return false;
 	}
 	if (!boolean("VSESSION_DB_PREPARE", true, &cfg->bPrepare, zE, sizeof(zE)) && !problem(pr, zE))
-		goto fail;
-	if (use == VS_CONFIG_CTL)
-		goto out;
+		return false;
+	return true;
+}
+
+/* The API's socket and worker pool, its timeouts and the scheduling horizon. */
+static bool load_pool(struct vs_config *cfg, struct problems *pr)
+{
+	long v, nCpu = sysconf(_SC_NPROCESSORS_ONLN);
+	char zE[512];
 
 	cfg->zListen = dup_or_null(env("VSESSION_LISTEN"));
 	if (cfg->zListen != NULL && strncmp(cfg->zListen, "unix:", 5) != 0 &&
 	    strrchr(cfg->zListen, ':') == NULL) {
 		snprintf(zE, sizeof(zE), "VSESSION_LISTEN must be unix:/path or host:port (got \"%s\")", cfg->zListen);
 		if (!problem(pr, zE))
-			goto fail;
+			return false;
 	}
 	cfg->zSocketMode = strdup(env("VSESSION_SOCKET_MODE") ? env("VSESSION_SOCKET_MODE") : "0660");
 	if (strspn(cfg->zSocketMode, "01234567") != strlen(cfg->zSocketMode) || strlen(cfg->zSocketMode) > 4) {
 		if (!problem(pr, "VSESSION_SOCKET_MODE must be an octal mode such as 0660"))
-			goto fail;
+			return false;
 	}
 	cfg->zSocketGroup = dup_or_null(env("VSESSION_SOCKET_GROUP"));
 	cfg->zAllowedAddrs = dup_or_null(env("FCGI_WEB_SERVER_ADDRS"));
 	if (nCpu < 1)
 		nCpu = 1;
 	if (!integer("VSESSION_WORKERS", 4 * nCpu, 1, 512, &v, zE, sizeof(zE)) && !problem(pr, zE))
-		goto fail;
+		return false;
 	cfg->nWorkers = (int)v;
 	if (!integer("VSESSION_MAX_REQUESTS", 0, 0, 100000000, &v, zE, sizeof(zE)) && !problem(pr, zE))
-		goto fail;
+		return false;
 	cfg->nMaxRequests = (int)v;
 	if (!integer("VSESSION_REQUEST_TIMEOUT", 30, 1, 3600, &v, zE, sizeof(zE)) && !problem(pr, zE))
-		goto fail;
+		return false;
 	cfg->iRequestTimeoutSec = (int)v;
 	if (!integer("VSESSION_SHUTDOWN_TIMEOUT", 10, 1, 3600, &v, zE, sizeof(zE)) && !problem(pr, zE))
-		goto fail;
+		return false;
 	cfg->iShutdownTimeoutSec = (int)v;
 	if (!integer("VSESSION_TOKEN_TTL", 12 * 3600, 300, 30 * 86400, &v, zE, sizeof(zE)) && !problem(pr, zE))
-		goto fail;
+		return false;
 	cfg->iTokenTtlSec = v;
 	/* at most ten years: every end time then stays far inside RFC 3339's four-digit years */
 	if (!integer("VSESSION_SCHEDULING_HORIZON_DAYS", 730, 1, 3650, &v, zE, sizeof(zE)) && !problem(pr, zE))
-		goto fail;
+		return false;
 	cfg->iHorizonDays = (int)v;
+	return true;
+}
+
+/* The login tokens' secret (at least VS_TOKEN_MIN_SECRET bytes) and their settings. */
+static bool load_tokens(struct vs_config *cfg, struct problems *pr)
+{
+	char *zSecret;
+	size_t n;
+	char zE[512];
+
 	if (!secret("VSESSION_JWT_SECRET", true, &zSecret, &n, zE, sizeof(zE))) {
 		if (!problem(pr, zE))
-			goto fail;
+			return false;
 	} else if (zSecret == NULL) {
 		if (!problem(pr, "VSESSION_JWT_SECRET (or VSESSION_JWT_SECRET_FILE) is not set"))
-			goto fail;
+			return false;
 	} else {
 		cfg->pJwtSecret = (unsigned char *)zSecret;
 		cfg->nJwtSecret = n;
 		if (n < VS_TOKEN_MIN_SECRET) {
 			snprintf(zE, sizeof(zE), "VSESSION_JWT_SECRET must be at least %d bytes (got %zu)", VS_TOKEN_MIN_SECRET, n);
 			if (!problem(pr, zE))
-				goto fail;
+				return false;
 		}
 	}
 	cfg->token.pSecret = cfg->pJwtSecret;
@@ -360,6 +380,21 @@ static enum vs_err load(struct vs_config *cfg, int use, struct problems *pr)
 	cfg->token.zAudience = "vsession-api";
 	cfg->token.iTtlSec = cfg->iTokenTtlSec;
 	cfg->token.iSkewSec = 60;
+	return true;
+}
+
+static enum vs_err load(struct vs_config *cfg, int use, struct problems *pr)
+{
+	char zE[512];
+
+	memset(cfg, 0, sizeof(*cfg));
+	pr->zOut[0] = '\0';
+	if (!load_basics(cfg, pr))
+		goto fail;
+	if (use == VS_CONFIG_CTL)
+		goto out;
+	if (!load_pool(cfg, pr) || !load_tokens(cfg, pr))
+		goto fail;
 	if (!load_jitsi(cfg, zE, sizeof(zE)) && !problem(pr, zE))
 		goto fail;
 out:

@@ -88,37 +88,6 @@ enum vs_err vs_random_digits(char *z, size_t nDigit)
 	return rc;
 }
 
-static const char zB64Url[] =
-	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-
-/*
- * Encodes the n bytes at a as unpadded base64url at z (VS_B64URL_LEN(n)
- * characters, no NUL) and returns the number of characters written.
- */
-static size_t b64url_encode(const unsigned char *a, size_t n, char *z)
-{
-	size_t i, nOut = 0;
-
-	for (i = 0; i + 3 <= n; i += 3) {
-		uint32_t v = (uint32_t)a[i] << 16 | (uint32_t)a[i + 1] << 8 | a[i + 2];
-		z[nOut++] = zB64Url[v >> 18 & 63];
-		z[nOut++] = zB64Url[v >> 12 & 63];
-		z[nOut++] = zB64Url[v >> 6 & 63];
-		z[nOut++] = zB64Url[v & 63];
-	}
-	if (n - i == 1) {
-		uint32_t v = (uint32_t)a[i] << 16;
-		z[nOut++] = zB64Url[v >> 18 & 63];
-		z[nOut++] = zB64Url[v >> 12 & 63];
-	} else if (n - i == 2) {
-		uint32_t v = (uint32_t)a[i] << 16 | (uint32_t)a[i + 1] << 8;
-		z[nOut++] = zB64Url[v >> 18 & 63];
-		z[nOut++] = zB64Url[v >> 12 & 63];
-		z[nOut++] = zB64Url[v >> 6 & 63];
-	}
-	return nOut;
-}
-
 /*
  * nByte random bytes, encoded by xEncode, and a NUL at z (the caller sized z
  * for the encoding of nByte bytes, plus one). Randomness is drawn and encoded
@@ -160,7 +129,7 @@ static enum vs_err random_encoded(char *z, size_t nByte, size_t nChunk,
  */
 enum vs_err vs_random_token(char *z, size_t nByte)
 {
-	return random_encoded(z, nByte, 48, b64url_encode);
+	return random_encoded(z, nByte, 48, vs_b64url_encode);
 }
 
 /*
@@ -301,52 +270,6 @@ static void argon2_block_free(uint8_t *p, size_t n)
 		munmap(p, n);
 }
 
-/* The value of one standard base64 character, or -1. */
-static int b64_value(char c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '+')
-		return 62;
-	if (c == '/')
-		return 63;
-	return -1;
-}
-
-/*
- * Decodes unpadded standard base64 at z up to zEnd (exclusive) into a (room
- * for nMax bytes), as argon2's own decoder does: false for a bad character,
- * an impossible length, non-zero leftover bits or more than nMax bytes.
- */
-static bool b64_decode(const char *z, const char *zEnd, unsigned char *a, size_t nMax, size_t *pn)
-{
-	uint32_t acc = 0;
-	unsigned nBit = 0;
-	size_t n = 0;
-
-	for (; z < zEnd; z++) {
-		int v = b64_value(*z);
-		if (v < 0)
-			return false;
-		acc = (acc << 6 | (uint32_t)v) & 0xFFFFFFu;
-		nBit += 6;
-		if (nBit >= 8) {
-			nBit -= 8;
-			if (n >= nMax)
-				return false;
-			a[n++] = (unsigned char)(acc >> nBit & 0xFF);
-		}
-	}
-	if (nBit > 4 || (acc & ((1u << nBit) - 1)) != 0)
-		return false;
-	*pn = n;
-	return true;
-}
-
 /*
  * argon2id_verify() for a hash that starts with zArgon2Prefix (checked by
  * the caller), with the block from argon2_block_alloc(): decodes
@@ -362,8 +285,8 @@ static int argon2_verify_ours(const char *zHash, const char *zPw, size_t nPw)
 	int r;
 
 	if (zDollar == NULL
-	    || !b64_decode(zSalt, zDollar, aSalt, sizeof(aSalt), &nSalt)
-	    || !b64_decode(zDollar + 1, zDollar + 1 + strlen(zDollar + 1), aTag, sizeof(aTag), &nTag))
+	    || !vs_b64_decode(VS_B64_STANDARD, zSalt, (size_t)(zDollar - zSalt), aSalt, sizeof(aSalt), &nSalt)
+	    || !vs_b64_decode(VS_B64_STANDARD, zDollar + 1, strlen(zDollar + 1), aTag, sizeof(aTag), &nTag))
 		return ARGON2_DECODING_FAIL;
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.out = aOut;

@@ -20,7 +20,6 @@ struct vs_db {
 	bool     bPrepare;
 	unsigned iGen;          /* bumped on every new connection */
 	char     zState[6];
-	char     zConstraint[64];
 	char     zMessage[256];
 	/* The guard: a statement sent ahead of the next one in the same
 	 * pipeline (see vs_db_guard_set), with copies of its parameters. */
@@ -68,13 +67,10 @@ static void note_failure(struct vs_db *db, const PGresult *r, const char *zFallb
 {
 	const char *z;
 
-	db->zState[0] = db->zConstraint[0] = '\0';
+	db->zState[0] = '\0';
 	z = r != NULL ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
 	if (z != NULL)
 		snprintf(db->zState, sizeof(db->zState), "%s", z);
-	z = r != NULL ? PQresultErrorField(r, PG_DIAG_CONSTRAINT_NAME) : NULL;
-	if (z != NULL)
-		snprintf(db->zConstraint, sizeof(db->zConstraint), "%s", z);
 	z = r != NULL ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
 	if (z == NULL && db->pConn != NULL)
 		z = PQerrorMessage(db->pConn);
@@ -395,6 +391,15 @@ enum vs_guard vs_db_guard_state(const struct vs_db *db)
 	return db->eGuard;
 }
 
+enum vs_err vs_db_run(struct vs_db *db, struct vs_stmt *st, const char *const *azParam)
+{
+	PGresult *r;
+	enum vs_err rc = vs_db_exec(db, st, azParam, &r);
+
+	PQclear(r);
+	return rc;
+}
+
 enum vs_err vs_db_command(struct vs_db *db, const char *zSql)
 {
 	PGresult *r;
@@ -423,8 +428,6 @@ bool vs_db_in_transaction(struct vs_db *db)
 	return db->pConn != NULL && PQtransactionStatus(db->pConn) != PQTRANS_IDLE;
 }
 
-const char *vs_db_sqlstate(const struct vs_db *db) { return db->zState; }
-const char *vs_db_constraint(const struct vs_db *db) { return db->zConstraint; }
 const char *vs_db_message(const struct vs_db *db) { return db->zMessage; }
 
 const char *vs_db_text(const PGresult *r, int iRow, int iCol)

@@ -7,10 +7,5 @@ static struct vs_stmt stPing = VS_STMT("ping", 0, true, "SELECT 1");
 
 enum vs_err vs_store_ping(struct vs_db *db)
 {
-	PGresult *r;
-	enum vs_err rc = vs_db_exec(db, &stPing, NULL, &r);
-
-	if (rc == VS_OK)
-		PQclear(r);
-	return rc == VS_OK ? VS_OK : VS_ERR_UNAVAILABLE;
+	return vs_db_run(db, &stPing, NULL) == VS_OK ? VS_OK : VS_ERR_UNAVAILABLE;
 }

@@ -27,15 +27,13 @@ static struct vs_stmt stInvite = VS_STMT("invite_upsert", 5, false,
 	"  SELECT id, $2, end_date FROM video_sessions WHERE id = $1"
 	"  ON CONFLICT (video_session_id) DO UPDATE SET token_sha256 = excluded.token_sha256,"
 	"   created_at = now(), expires_at = excluded.expires_at RETURNING video_session_id)"
-	" INSERT INTO audit_log (actor_id, action, object_type, object_id, outcome, request_id, client_addr)"
-	" SELECT $3, 'video_session.invite', 'video_session', i.video_session_id, 'ok', $4, $5 FROM i");
+	VS_AUDIT_ROW("$3", "video_session.invite", "video_session", "i.video_session_id", "$4", "$5", "i"));
 
 enum vs_err vs_session_invite(struct vs_db *db, const struct vs_view *v, int64_t iId,
 			      struct vs_buf *out, struct vs_outcome *pOut)
 {
 	char zId[24], zToken[VS_B64URL_LEN(32) + 1], zHash[65], zActor[24];
-	const char *az[5] = { vs_db_param_i64(zId, iId), NULL, vs_db_param_i64(zActor, v->c->iId),
-			      vs_origin_request_id(v->o), v->o != NULL ? v->o->zClientAddr : NULL };
+	const char *az[5] = { vs_db_param_i64(zId, iId), NULL };
 	PGresult *r;
 	enum vs_err rc;
 
@@ -60,11 +58,11 @@ enum vs_err vs_session_invite(struct vs_db *db, const struct vs_view *v, int64_t
 		return rc;
 	vs_sha256_hex(zToken, strlen(zToken), zHash);
 	az[1] = zHash;
-	if ((rc = vs_db_exec(db, &stInvite, az, &r)) != VS_OK) {
+	vs_audit_params(v, zActor, az + 2);
+	if ((rc = vs_db_run(db, &stInvite, az)) != VS_OK) {
 		explicit_bzero(zToken, sizeof(zToken));
 		return rc;
 	}
-	PQclear(r);
 	vs_buf_puts(out, "{\"invite_url\":\"");
 	vs_buf_printf(out, "%s/join/%lld?invite=%s", v->zPublicUrl, (long long)iId, zToken);
 	vs_buf_puts(out, "\"}");

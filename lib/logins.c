@@ -184,8 +184,7 @@ enum vs_err vs_login_check_deferred(struct vs_db *db, const char *zSid, int64_t 
 static struct vs_stmt stLogout = VS_STMT("logout", 4, false,
 	"WITH s AS (UPDATE login_sessions SET revoked_at = now()"
 	"  WHERE id = $1::uuid AND user_id = $2 AND revoked_at IS NULL RETURNING 1)"
-	" INSERT INTO audit_log (actor_id, action, object_type, object_id, outcome, request_id, client_addr)"
-	" SELECT $2, 'logout', 'user', $2, 'ok', $3, $4 FROM (SELECT count(*) FROM s) x");
+	VS_AUDIT_ROW("$2", "logout", "user", "$2", "$3", "$4", "(SELECT count(*) FROM s) x"));
 
 enum vs_err vs_logout(struct vs_db *db, const struct vs_origin *o, const struct vs_caller *c)
 {

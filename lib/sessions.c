@@ -1,6 +1,6 @@
 /*
- * sessions.c — video sessions: create, read, update, delete, lists,
- * password checks and the iCalendar view.
+ * sessions.c — video sessions: create, read, update, delete, password
+ * checks and the iCalendar view (the lists are in session_lists.c).
  *
  * Double booking is refused by PostgreSQL (the bookings exclusion
  * constraint, fed by triggers), never by a read before a write; a conflict
@@ -9,41 +9,28 @@
  * always true whatever was stored, except that cancelled stays cancelled.
  * Changes that depend on the current row (update) run in one transaction
  * holding the row lock.
+ *
+ * Why one file of over 500 lines: create, read, update, delete, the
+ * password check and the calendar file share the row loader (load(), which
+ * authorizes), the room and password makers and the password-counter key;
+ * the update alone (its plan, decided twice, and a client change) is a
+ * third of the file. The lists, which share only the row's columns, are
+ * in session_lists.c.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "session_row.h"
+#include "vsession/audit.h"
+#include "vsession/authz.h"
 #include "vsession/crypto.h"
 #include "vsession/ics.h"
 #include "vsession/json.h"
-#include "vsession/audit.h"
-#include "vsession/authz.h"
 #include "vsession/limits.h"
 #include "vsession/sessions.h"
-#include "vsession/users.h"
 #include "vsession/timeutil.h"
-
-/* The columns every session read selects, in this order (see SC_*). */
-#define SESSION_COLS \
-	"s.id, s.partner_id, s.user_id," \
-	" (SELECT p.name FROM users p WHERE p.id = s.partner_id)," \
-	" (SELECT u.name FROM users u WHERE u.id = s.user_id), s.title," \
-	" (extract(epoch FROM s.session_date) * 1000000)::int8," \
-	" (extract(epoch FROM s.end_date) * 1000000)::int8," \
-	" s.duration_minutes, s.status, s.password_enabled, s.notes," \
-	" (extract(epoch FROM s.created_at) * 1000000)::int8," \
-	" (extract(epoch FROM s.updated_at) * 1000000)::int8, s.sequence"
-/*
- * The names come from scalar subqueries, not joins: every statement is then
- * a scan of video_sessions alone, whose plan (an index scan in the order the
- * index keeps) holds for any parameter values, so the cached generic plan of
- * a prepared statement is as good as a fresh one.
- */
-#define SESSION_FROM " FROM video_sessions s"
-
-enum { SC_ID, SC_PARTNER, SC_USER, SC_PARTNER_NAME, SC_USER_NAME, SC_TITLE, SC_START, SC_END,
-       SC_DURATION, SC_STATUS, SC_PW_ENABLED, SC_NOTES, SC_CREATED, SC_UPDATED, SC_SEQUENCE, SC__N };
+#include "vsession/users.h"
 
 const char *vs_session_status_at(const char *zStored, int64_t iStartUs, int64_t iEndUs, int64_t iNowUs)
 {
@@ -57,7 +44,7 @@ const char *vs_session_status_at(const char *zStored, int64_t iStartUs, int64_t 
 }
 
 /* Writes one session row as the API's session object. */
-static void session_json(struct vs_buf *b, const struct vs_view *v, const PGresult *r, int i,
+void vs_session_row_json(struct vs_buf *b, const struct vs_view *v, const PGresult *r, int i,
 			 bool bNotes, const char *zPassword)
 {
 	int64_t iStart = vs_db_i64(r, i, SC_START), iEnd = vs_db_i64(r, i, SC_END);
@@ -112,7 +99,7 @@ static void session_json(struct vs_buf *b, const struct vs_view *v, const PGresu
 	vs_buf_putc(b, '}');
 }
 
-static bool sees_notes(const struct vs_caller *c)
+bool vs_session_sees_notes(const struct vs_caller *c)
 {
 	return c->eRole == VS_ROLE_PARTNER || c->eRole == VS_ROLE_ADMIN;
 }
@@ -156,8 +143,7 @@ static struct vs_stmt stCreate = VS_STMT("session_create", 12, false,
 	"   end_date, password_enabled, password_hash, meeting_room_id, jitsi_password, notes)"
 	"  VALUES ($1, $2, $3, $4::timestamptz, $5::int, $4::timestamptz + make_interval(mins => $5::int),"
 	"   $6::bool, $7, $8, $9, $10) RETURNING *),"
-	" a AS (INSERT INTO audit_log (actor_id, action, object_type, object_id, outcome, request_id, client_addr)"
-	"  SELECT $1, 'video_session.create', 'video_session', s.id, 'ok', $11, $12 FROM s)"
+	" a AS (" VS_AUDIT_ROW("$1", "video_session.create", "video_session", "s.id", "$11", "$12", "s") ")"
 	" SELECT " SESSION_COLS " FROM s");
 
 /* Makes the random values a new session needs: room name, Jitsi password. */
@@ -240,7 +226,7 @@ enum vs_err vs_session_create(struct vs_db *db, const struct vs_view *v,
 	}
 	if (rc != VS_OK)
 		return rc;
-	session_json(out, v, r, 0, true, bPw ? zPw : NULL);
+	vs_session_row_json(out, v, r, 0, true, bPw ? zPw : NULL);
 	explicit_bzero(zPw, sizeof(zPw));
 	PQclear(r);
 	return VS_OK;
@@ -283,9 +269,8 @@ static enum vs_err load(struct vs_db *db, const struct vs_view *v, int64_t iId, 
 static struct vs_stmt stGetAudited = VS_STMT("session_get_audited", 5, false,
 	"WITH c AS (SELECT set_config('synchronous_commit', 'off', true) AS x),"
 	" s AS (SELECT " SESSION_COLS SESSION_FROM " WHERE s.id = $1),"
-	" a AS (INSERT INTO audit_log (actor_id, action, object_type, object_id, outcome, request_id, client_addr)"
-	"  SELECT $2, 'video_session.notes_read', 'video_session', s.id, 'ok', $4, $5 FROM s, c"
-	"  WHERE c.x IS NOT NULL AND ($3 = 'admin' OR ($3 = 'partner' AND s.partner_id = $2)))"
+	" a AS (" VS_AUDIT_ROW("$2", "video_session.notes_read", "video_session", "s.id", "$4", "$5",
+			     "s, c WHERE c.x IS NOT NULL AND ($3 = 'admin' OR ($3 = 'partner' AND s.partner_id = $2))") ")"
 	" SELECT * FROM s");
 
 enum vs_err vs_session_read(struct vs_db *db, const struct vs_view *v, int64_t iId, struct vs_buf *out)
@@ -295,10 +280,10 @@ enum vs_err vs_session_read(struct vs_db *db, const struct vs_view *v, int64_t i
 	PGresult *r;
 	enum vs_err rc;
 
-	if (!sees_notes(v->c)) {
+	if (!vs_session_sees_notes(v->c)) {
 		if ((rc = load(db, v, iId, VS_ACT_READ, &r)) != VS_OK)
 			return rc;
-		session_json(out, v, r, 0, false, NULL);
+		vs_session_row_json(out, v, r, 0, false, NULL);
 		PQclear(r);
 		return VS_OK;
 	}
@@ -315,7 +300,7 @@ enum vs_err vs_session_read(struct vs_db *db, const struct vs_view *v, int64_t i
 	}
 	rc = vs_authorize_session(v->c, VS_ACT_READ, vs_db_i64(r, 0, SC_PARTNER), vs_db_i64(r, 0, SC_USER));
 	if (rc == VS_OK)
-		session_json(out, v, r, 0, true, NULL);
+		vs_session_row_json(out, v, r, 0, true, NULL);
 	PQclear(r);
 	return rc;
 }
@@ -346,9 +331,8 @@ static struct vs_stmt stRevokeAccess = VS_STMT("session_revoke_access", 5, false
 	"WITH i AS (DELETE FROM invites WHERE video_session_id = $1 RETURNING 1),"
 	" v AS (DELETE FROM session_verifications WHERE video_session_id = $1 RETURNING 1),"
 	" c AS (DELETE FROM attempt_counters WHERE key = $2 OR key LIKE $2 || ':%' RETURNING 1)"
-	" INSERT INTO audit_log (actor_id, action, object_type, object_id, outcome, request_id, client_addr)"
-	" SELECT $3, 'video_session.client_change', 'video_session', $1, 'ok', $4, $5"
-	" FROM (SELECT (SELECT count(*) FROM i) + (SELECT count(*) FROM v) + (SELECT count(*) FROM c)) x");
+	VS_AUDIT_ROW("$3", "video_session.client_change", "video_session", "$1", "$4", "$5",
+		     "(SELECT (SELECT count(*) FROM i) + (SELECT count(*) FROM v) + (SELECT count(*) FROM c)) x"));
 
 /* What an update will do to the current row r, once its input is known. */
 struct update_plan {
@@ -407,49 +391,88 @@ static void verify_key(char *z, size_t n, int64_t iId)
 	snprintf(z, n, "verify:session:%lld", (long long)iId);
 }
 
+/* The secrets an update may make: a new password (shown once) and its hash, a new room. */
+struct update_secrets {
+	char zPw[VS_SESSION_PASSWORD_DIGITS + 1];
+	char zHash[VS_PASSWORD_HASH_MAX];
+	char zRoom[64], zJpw[64];
+};
+
+/*
+ * The first, unlocked pass of an update: load and authorize first, then
+ * decide, and only then spend: a slot of the caller's write limit and
+ * argon2id (~20 ms) are for requests that will be carried out. The hash is
+ * made here, outside the transaction, which holds the row lock.
+ */
+static enum vs_err prepare_update(struct vs_db *db, const struct vs_view *v, int64_t iId,
+				  const struct vs_session_input *in, bool bNothing,
+				  struct update_secrets *k, struct vs_outcome *pOut)
+{
+	PGresult *r = NULL;
+	struct update_plan p;
+	bool bLinked;
+	enum vs_err rc;
+
+	if ((rc = load(db, v, iId, VS_ACT_WRITE, &r)) != VS_OK || bNothing) {
+		PQclear(r);
+		return rc;
+	}
+	rc = plan_update(v, r, in, &p, pOut);
+	if (rc == VS_OK && p.bClientChange) {
+		rc = vs_client_is_linked(db, v->c->iId, p.iUser, &bLinked);
+		if (rc == VS_OK && !bLinked) {
+			vs_outcome_set(pOut, "user_id", "user_id must be one of your clients.");
+			rc = VS_ERR_INVALID;
+		}
+	}
+	if (rc == VS_OK && (p.bNewPw || p.bClientChange) &&
+	    (rc = vs_write_limit_reserve(db, v->c->iId, &pOut->iRetryAfter)) == VS_ERR_RATE_LIMITED)
+		vs_outcome_set(pOut, NULL, "Too many new session passwords and invites; try again later.");
+	if (rc == VS_OK && p.bNewPw)
+		rc = new_password(k->zPw, k->zHash);
+	if (rc == VS_OK && p.bClientChange)
+		rc = new_room(k->zRoom, k->zJpw);
+	PQclear(r);
+	return rc;
+}
+
+/*
+ * Inside the transaction, after the UPDATE: a new client loses every way
+ * in the old one had, and the change gets its audit row, so both commit
+ * with the change or not at all.
+ */
+static enum vs_err update_side_effects(struct vs_db *db, const struct vs_view *v, int64_t iId,
+				       const char *zId, bool bClientChange, bool bCancel)
+{
+	enum vs_err rc;
+
+	if (bClientChange) {
+		char zKey[48], zActor[24];
+		const char *azR[5] = { zId, zKey };
+
+		verify_key(zKey, sizeof(zKey), iId);
+		vs_audit_params(v, zActor, azR + 2);
+		if ((rc = vs_db_run(db, &stRevokeAccess, azR)) != VS_OK)
+			return rc;
+	}
+	return vs_audit_view(db, v, bCancel ? "video_session.cancel" : "video_session.update", "video_session", iId, "ok");
+}
+
 enum vs_err vs_session_update(struct vs_db *db, const struct vs_view *v, int64_t iId,
 			      const struct vs_session_input *in, struct vs_buf *out,
 			      struct vs_outcome *pOut)
 {
-	char zId[24], zU[24], zStart[40], zDur[24], zRoom[64] = "", zJpw[64] = "";
-	char zPw[VS_SESSION_PASSWORD_DIGITS + 1] = "", zHash[VS_PASSWORD_HASH_MAX] = "";
+	char zId[24], zU[24], zStart[40], zDur[24];
+	struct update_secrets k = { "", "", "", "" };
 	const char *az[12];
 	const char *azId[1] = { vs_db_param_i64(zId, iId) };
 	PGresult *r = NULL, *rNew = NULL;
 	enum vs_err rc;
-	bool bLinked;
 	struct update_plan p;
 	bool bNothing = !in->bUser && !in->bTitle && !in->bStart && !in->bDuration && !in->bPasswordEnabled &&
 			!in->bNotes && !in->bCancel && !in->bRegenerate;
 
-	/*
-	 * Load and authorize first, then decide, and only then spend: a slot of
-	 * the caller's write limit and argon2id (~20 ms) are for requests that
-	 * will be carried out. The hash is made outside the transaction, which
-	 * holds the row lock.
-	 */
-	if ((rc = load(db, v, iId, VS_ACT_WRITE, &r)) != VS_OK)
-		return rc;
-	if (!bNothing) {
-		rc = plan_update(v, r, in, &p, pOut);
-		if (rc == VS_OK && p.bClientChange) {
-			rc = vs_client_is_linked(db, v->c->iId, p.iUser, &bLinked);
-			if (rc == VS_OK && !bLinked) {
-				vs_outcome_set(pOut, "user_id", "user_id must be one of your clients.");
-				rc = VS_ERR_INVALID;
-			}
-		}
-		if (rc == VS_OK && (p.bNewPw || p.bClientChange) &&
-		    (rc = vs_write_limit_reserve(db, v->c->iId, &pOut->iRetryAfter)) == VS_ERR_RATE_LIMITED)
-			vs_outcome_set(pOut, NULL, "Too many new session passwords and invites; try again later.");
-		if (rc == VS_OK && p.bNewPw)
-			rc = new_password(zPw, zHash);
-		if (rc == VS_OK && p.bClientChange)
-			rc = new_room(zRoom, zJpw);
-	}
-	PQclear(r);
-	r = NULL;
-	if (rc != VS_OK)
+	if ((rc = prepare_update(db, v, iId, in, bNothing, &k, pOut)) != VS_OK)
 		goto done;
 	if ((rc = vs_db_command(db, "BEGIN")) != VS_OK)
 		goto done;
@@ -463,16 +486,16 @@ enum vs_err vs_session_update(struct vs_db *db, const struct vs_view *v, int64_t
 		goto out;
 	if (bNothing) {
 		/* nothing to change: answer the session as it is, without a new SEQUENCE */
-		session_json(out, v, r, 0, true, NULL);
+		vs_session_row_json(out, v, r, 0, true, NULL);
 		rc = vs_db_command(db, "COMMIT");
 		goto done;
 	}
 	/* decided again on the locked row: it may have changed since the first read */
 	if ((rc = plan_update(v, r, in, &p, pOut)) != VS_OK)
 		goto out;
-	if (p.bNewPw && zHash[0] == '\0' && (rc = new_password(zPw, zHash)) != VS_OK)
+	if (p.bNewPw && k.zHash[0] == '\0' && (rc = new_password(k.zPw, k.zHash)) != VS_OK)
 		goto out;
-	if (p.bClientChange && zRoom[0] == '\0' && (rc = new_room(zRoom, zJpw)) != VS_OK)
+	if (p.bClientChange && k.zRoom[0] == '\0' && (rc = new_room(k.zRoom, k.zJpw)) != VS_OK)
 		goto out;
 	az[0] = zId;
 	az[1] = vs_db_param_i64(zU, p.iUser);
@@ -481,11 +504,11 @@ enum vs_err vs_session_update(struct vs_db *db, const struct vs_view *v, int64_t
 	az[4] = vs_db_param_i64(zDur, p.nDur);
 	az[5] = in->bCancel ? "cancelled" : p.zStored;
 	az[6] = p.bPwNow ? "true" : "false";
-	az[7] = !p.bPwNow ? "none" : p.bNewPw ? zHash : "keep";
+	az[7] = !p.bPwNow ? "none" : p.bNewPw ? k.zHash : "keep";
 	az[8] = in->bNotes ? in->zNotes : PQgetvalue(r, 0, SC_NOTES);
 	az[9] = "1";
-	az[10] = p.bClientChange ? zRoom : NULL;
-	az[11] = p.bClientChange ? zJpw : NULL;
+	az[10] = p.bClientChange ? k.zRoom : NULL;
+	az[11] = p.bClientChange ? k.zJpw : NULL;
 	rc = vs_db_exec(db, &stUpdate, az, &rNew);
 	if (rc == VS_ERR_CONFLICT) {
 		vs_db_command(db, "ROLLBACK");
@@ -497,33 +520,17 @@ enum vs_err vs_session_update(struct vs_db *db, const struct vs_view *v, int64_t
 		vs_outcome_set(pOut, "user_id", "user_id must be one of your clients.");
 		goto out;
 	}
-	if (rc != VS_OK)
-		goto out;
-	if (p.bClientChange) {
-		char zKey[48], zActor[24];
-		const char *azR[5] = { zId, zKey, vs_db_param_i64(zActor, v->c->iId),
-				       vs_origin_request_id(v->o), v->o != NULL ? v->o->zClientAddr : NULL };
-		PGresult *rR;
-
-		verify_key(zKey, sizeof(zKey), iId);
-		if ((rc = vs_db_exec(db, &stRevokeAccess, azR, &rR)) != VS_OK)
-			goto out;
-		PQclear(rR);
-	}
-	/* the audit row commits with the change or not at all */
-	if ((rc = vs_audit_view(db, v, in->bCancel ? "video_session.cancel" : "video_session.update", "video_session", iId, "ok")) != VS_OK)
+	if (rc != VS_OK || (rc = update_side_effects(db, v, iId, zId, p.bClientChange, in->bCancel)) != VS_OK)
 		goto out;
 	if ((rc = vs_db_command(db, "COMMIT")) != VS_OK)
 		goto done;
-	session_json(out, v, rNew, 0, true, p.bNewPw ? zPw : NULL);
+	vs_session_row_json(out, v, rNew, 0, true, p.bNewPw ? k.zPw : NULL);
 	goto done;
 out:
 	if (vs_db_in_transaction(db))
 		vs_db_command(db, "ROLLBACK");
 done:
-	explicit_bzero(zHash, sizeof(zHash));
-	explicit_bzero(zPw, sizeof(zPw));
-	explicit_bzero(zJpw, sizeof(zJpw));
+	explicit_bzero(&k, sizeof(k));
 	PQclear(r);
 	PQclear(rNew);
 	return rc;
@@ -533,187 +540,15 @@ done:
 
 static struct vs_stmt stDelete = VS_STMT("session_delete", 4, false,
 	"WITH d AS (DELETE FROM video_sessions WHERE id = $1 RETURNING id)"
-	" INSERT INTO audit_log (actor_id, action, object_type, object_id, outcome, request_id, client_addr)"
-	" SELECT $2, 'video_session.delete', 'video_session', d.id, 'ok', $3, $4 FROM d");
+	VS_AUDIT_ROW("$2", "video_session.delete", "video_session", "d.id", "$3", "$4", "d"));
 
 enum vs_err vs_session_delete(struct vs_db *db, const struct vs_view *v, int64_t iId)
 {
-	char zId[24], zActor[24];
-	const char *az[4] = { vs_db_param_i64(zId, iId), vs_db_param_i64(zActor, v->c->iId),
-			      vs_origin_request_id(v->o), v->o != NULL ? v->o->zClientAddr : NULL };
 	PGresult *r;
 	enum vs_err rc = load(db, v, iId, VS_ACT_WRITE, &r);
 
-	if (rc != VS_OK)
-		return rc;
 	PQclear(r);
-	if ((rc = vs_db_exec(db, &stDelete, az, &r)) != VS_OK)
-		return rc;
-	PQclear(r);
-	return VS_OK;
-}
-
-/* ---- lists -------------------------------------------------------------- */
-
-/*
- * One statement per (scope, when): keyset pagination on (session_date, id),
- * both in the (partner_id|user_id, session_date, id) indexes, so a page costs
- * the same at any depth. $2/$3 bound session_date ([from, to)), $4/$5 are the
- * cursor, $6 the page size + 1, $7 (user scope) an optional partner filter.
- */
-#define LIST_SQL(scope, filter, cmp, order, lower) \
-	"SELECT " SESSION_COLS SESSION_FROM \
-	" WHERE s." scope " = $1 AND ($7::int8 IS NULL OR s.partner_id = $7)" \
-	" AND s.session_date >= " lower \
-	" AND s.session_date < coalesce($3::timestamptz, 'infinity')" \
-	" AND (s.session_date, s.id) " cmp " ($4::timestamptz, $5::int8)" filter \
-	" ORDER BY s.session_date " order ", s.id " order " LIMIT $6"
-
-#define LOWER_ALL "coalesce($2::timestamptz, '-infinity')"
-#define LOWER_UPCOMING "greatest(coalesce($2::timestamptz, '-infinity'), now() - interval '180 minutes')"
-#define F_UPCOMING " AND s.status <> 'cancelled' AND s.end_date > now()"
-#define F_PAST " AND (s.status = 'cancelled' OR s.end_date <= now())"
-
-/*
- * The same page for callers who see notes, with its notes-read audit row
- * written by the same statement (one round trip, committed without waiting
- * for the WAL flush, as every read row): $8 the actor, $9 the request id,
- * $10 the client address. The row is written when the page has any row; the
- * outer ORDER BY (start and id, columns 7 and 1) keeps the page's order.
- */
-#define LIST_AUDITED_SQL(scope, filter, cmp, order, lower, objtype) \
-	"WITH c AS (SELECT set_config('synchronous_commit', 'off', true) AS x)," \
-	" l AS (" LIST_SQL(scope, filter, cmp, order, lower) ")," \
-	" a AS (INSERT INTO audit_log (actor_id, action, object_type, object_id, outcome, request_id, client_addr)" \
-	"  SELECT $8, 'video_session.list_notes_read', '" objtype "', $1, 'ok', $9, $10 FROM c" \
-	"  WHERE c.x IS NOT NULL AND EXISTS (SELECT 1 FROM l))" \
-	" SELECT * FROM l ORDER BY 7 " order ", 1 " order
-
-static struct vs_stmt aListAudited[2][3] = {
-	{
-		VS_STMT("list_partner_all_audited", 10, false,
-			LIST_AUDITED_SQL("partner_id", "", ">", "ASC", LOWER_ALL, "partner")),
-		VS_STMT("list_partner_upcoming_audited", 10, false,
-			LIST_AUDITED_SQL("partner_id", F_UPCOMING, ">", "ASC", LOWER_UPCOMING, "partner")),
-		VS_STMT("list_partner_past_audited", 10, false,
-			LIST_AUDITED_SQL("partner_id", F_PAST, "<", "DESC", LOWER_ALL, "partner")),
-	},
-	{
-		VS_STMT("list_user_all_audited", 10, false,
-			LIST_AUDITED_SQL("user_id", "", ">", "ASC", LOWER_ALL, "user")),
-		VS_STMT("list_user_upcoming_audited", 10, false,
-			LIST_AUDITED_SQL("user_id", F_UPCOMING, ">", "ASC", LOWER_UPCOMING, "user")),
-		VS_STMT("list_user_past_audited", 10, false,
-			LIST_AUDITED_SQL("user_id", F_PAST, "<", "DESC", LOWER_ALL, "user")),
-	},
-};
-
-static struct vs_stmt aList[2][3] = {
-	{
-		VS_STMT("list_partner_all", 7, true, LIST_SQL("partner_id", "", ">", "ASC", LOWER_ALL)),
-		VS_STMT("list_partner_upcoming", 7, true, LIST_SQL("partner_id", F_UPCOMING, ">", "ASC", LOWER_UPCOMING)),
-		VS_STMT("list_partner_past", 7, true, LIST_SQL("partner_id", F_PAST, "<", "DESC", LOWER_ALL)),
-	},
-	{
-		VS_STMT("list_user_all", 7, true, LIST_SQL("user_id", "", ">", "ASC", LOWER_ALL)),
-		VS_STMT("list_user_upcoming", 7, true, LIST_SQL("user_id", F_UPCOMING, ">", "ASC", LOWER_UPCOMING)),
-		VS_STMT("list_user_past", 7, true, LIST_SQL("user_id", F_PAST, "<", "DESC", LOWER_ALL)),
-	},
-};
-
-bool vs_cursor_parse(const char *z, int64_t *piUs, int64_t *piId)
-{
-	char *zEnd;
-	long long a, b;
-
-	if (z == NULL || *z == '\0' || strlen(z) > 48)
-		return false;
-	if (z[0] < '0' || z[0] > '9')
-		return false;
-	a = strtoll(z, &zEnd, 10);
-	if (*zEnd != '.' || zEnd[1] < '1' || zEnd[1] > '9')
-		return false;
-	b = strtoll(zEnd + 1, &zEnd, 10);
-	if (*zEnd != '\0' || a < 0 || a > INT64_C(253402300799000000) || b <= 0 || b == INT64_MAX)
-		return false;
-	*piUs = a;
-	*piId = b;
-	return true;
-}
-
-static enum vs_err list(struct vs_db *db, const struct vs_view *v, int iScope, int64_t iOwner,
-			int64_t iPartnerFilter, const struct vs_list_query *q, struct vs_buf *out)
-{
-	char zOwner[24], zFrom[40], zTo[40], zCur[40], zCurId[24], zLim[24], zPf[24], zActor[24];
-	const char *az[10];
-	bool bAudited = sees_notes(v->c);
-	bool bDesc = q->eWhen == VS_WHEN_PAST;
-	PGresult *r;
-	enum vs_err rc;
-	int n;
-
-	az[0] = vs_db_param_i64(zOwner, iOwner);
-	az[1] = q->iFromUs ? vs_db_param_time(zFrom, q->iFromUs) : NULL;
-	az[2] = q->iToUs ? vs_db_param_time(zTo, q->iToUs) : NULL;
-	if (q->bCursor) {
-		az[3] = vs_db_param_time(zCur, q->iCursorUs);
-		az[4] = vs_db_param_i64(zCurId, q->iCursorId);
-	} else {
-		az[3] = bDesc ? "infinity" : "-infinity";
-		az[4] = "0";
-	}
-	az[5] = vs_db_param_i64(zLim, q->nLimit + 1);
-	az[6] = iPartnerFilter ? vs_db_param_i64(zPf, iPartnerFilter) : NULL;
-	az[7] = vs_db_param_i64(zActor, v->c->iId);
-	az[8] = vs_origin_request_id(v->o);
-	az[9] = v->o != NULL ? v->o->zClientAddr : NULL;
-	rc = vs_db_exec(db, bAudited ? &aListAudited[iScope][q->eWhen] : &aList[iScope][q->eWhen], az, &r);
-	if (rc != VS_OK)
-		return rc;
-	n = PQntuples(r);
-	vs_buf_puts(out, "{\"video_sessions\":[");
-	for (int i = 0; i < n && i < q->nLimit; i++) {
-		if (i > 0)
-			vs_buf_putc(out, ',');
-		session_json(out, v, r, i, sees_notes(v->c), NULL);
-	}
-	vs_buf_puts(out, "],\"next_cursor\":");
-	if (n > q->nLimit) {
-		vs_buf_putc(out, '"');
-		vs_buf_put_i64(out, vs_db_i64(r, q->nLimit - 1, SC_START));
-		vs_buf_putc(out, '.');
-		vs_buf_put_i64(out, vs_db_i64(r, q->nLimit - 1, SC_ID));
-		vs_buf_putc(out, '"');
-	} else {
-		vs_json_null(out);
-	}
-	vs_buf_putc(out, '}');
-	PQclear(r);
-	return VS_OK;
-}
-
-enum vs_err vs_sessions_of_partner(struct vs_db *db, const struct vs_view *v, int64_t iPartner,
-				   const struct vs_list_query *q, struct vs_buf *out)
-{
-	enum vs_err rc = vs_authorize_partner_collection(v->c, iPartner, VS_ACT_READ);
-
-	if (rc != VS_OK)
-		return rc;
-	return list(db, v, 0, iPartner, 0, q, out);
-}
-
-enum vs_err vs_sessions_of_user(struct vs_db *db, const struct vs_view *v, int64_t iUser,
-				const struct vs_list_query *q, struct vs_buf *out)
-{
-	bool bLinked = false;
-	enum vs_err rc;
-
-	if (v->c->eRole == VS_ROLE_PARTNER &&
-	    (rc = vs_client_is_linked(db, v->c->iId, iUser, &bLinked)) != VS_OK)
-		return rc;
-	if ((rc = vs_authorize_user_collection(v->c, iUser, bLinked)) != VS_OK)
-		return rc;
-	return list(db, v, 1, iUser, v->c->eRole == VS_ROLE_PARTNER ? v->c->iId : 0, q, out);
+	return rc != VS_OK ? rc : vs_audit_run_on(db, v, &stDelete, iId);
 }
 
 /* ---- password ----------------------------------------------------------- */
@@ -726,8 +561,7 @@ static struct vs_stmt stSecret = VS_STMT("session_secret", 1, true,
 static struct vs_stmt stVerified = VS_STMT("session_verified", 4, false,
 	"WITH v AS (INSERT INTO session_verifications (video_session_id, user_id) VALUES ($1, $2)"
 	"  ON CONFLICT (video_session_id, user_id) DO UPDATE SET verified_at = now() RETURNING video_session_id)"
-	" INSERT INTO audit_log (actor_id, action, object_type, object_id, outcome, request_id, client_addr)"
-	" SELECT $2, 'video_session.verify_password', 'video_session', v.video_session_id, 'ok', $3, $4 FROM v");
+	VS_AUDIT_ROW("$2", "video_session.verify_password", "video_session", "v.video_session_id", "$3", "$4", "v"));
 
 enum vs_err vs_session_check_password(struct vs_db *db, int64_t iId, const char *zCaller, const char *zHash,
 				      const char *zPassword, size_t nPassword, struct vs_outcome *pOut)
@@ -796,35 +630,27 @@ enum vs_err vs_session_verify_password(struct vs_db *db, const struct vs_view *v
 		if (rc != VS_OK)
 			return rc;
 	}
-	if ((rc = vs_db_exec(db, &stVerified, az, &r)) != VS_OK)
-		return rc;
-	PQclear(r);
-	return VS_OK;
+	return vs_db_run(db, &stVerified, az);
 }
 
 /* The lockout cleared and its audit row, in one statement. */
 static struct vs_stmt stUnlock = VS_STMT("session_unlock", 5, false,
 	"WITH c AS (DELETE FROM attempt_counters WHERE key = $2 OR key LIKE $2 || ':%' RETURNING 1)"
-	" INSERT INTO audit_log (actor_id, action, object_type, object_id, outcome, request_id, client_addr)"
-	" SELECT $3, 'video_session.unlock', 'video_session', $1, 'ok', $4, $5"
-	" FROM (SELECT count(*) FROM c) x");
+	VS_AUDIT_ROW("$3", "video_session.unlock", "video_session", "$1", "$4", "$5", "(SELECT count(*) FROM c) x"));
 
 enum vs_err vs_session_unlock(struct vs_db *db, const struct vs_view *v, int64_t iId)
 {
 	char zId[24], zKey[48], zActor[24];
-	const char *az[5] = { vs_db_param_i64(zId, iId), zKey, vs_db_param_i64(zActor, v->c->iId),
-			      vs_origin_request_id(v->o), v->o != NULL ? v->o->zClientAddr : NULL };
+	const char *az[5] = { vs_db_param_i64(zId, iId), zKey };
 	PGresult *r;
 	enum vs_err rc = load(db, v, iId, VS_ACT_WRITE, &r);
 
+	PQclear(r);
 	if (rc != VS_OK)
 		return rc;
-	PQclear(r);
 	verify_key(zKey, sizeof(zKey), iId);
-	if ((rc = vs_db_exec(db, &stUnlock, az, &r)) != VS_OK)
-		return rc;
-	PQclear(r);
-	return VS_OK;
+	vs_audit_params(v, zActor, az + 2);
+	return vs_db_run(db, &stUnlock, az);
 }
 
 /* ---- iCalendar ---------------------------------------------------------- */

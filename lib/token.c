@@ -29,6 +29,10 @@
  * malloc'd by libjwt 1.10 (it has no allocator hooks and no jwt_free_str)
  * and released with free(); jwt_t with jwt_free(); cJSON with cJSON_Delete()
  * and cJSON_free(); OpenSSL objects with their own frees.
+ *
+ * Why one file of over 500 lines: every decision about a token (ours and
+ * Jitsi's) is kept in one place on purpose, beside the libjwt traps it
+ * works around (described above), so no second file can sign or accept one.
  */
 #include <errno.h>
 #include <limits.h>
@@ -77,75 +81,6 @@ static bool sid_valid(const char *z)
 			return false;
 	}
 	return n > 0;
-}
-
-/* The value of one base64url character, or -1. */
-static int b64url_value(char c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '-')
-		return 62;
-	if (c == '_')
-		return 63;
-	return -1;
-}
-
-/*
- * Decodes n characters of unpadded base64url at z into a, which holds at
- * least n * 3 / 4 bytes, and sets *pnOut. False for a bad character, a
- * length that no encoding has (n % 4 == 1), or non-zero leftover bits
- * (a non-canonical encoding).
- */
-static bool b64url_decode(const char *z, size_t n, unsigned char *a, size_t *pnOut)
-{
-	uint32_t acc = 0;
-	unsigned nBit = 0;
-	size_t nOut = 0;
-
-	if (n % 4 == 1)
-		return false;
-	for (size_t i = 0; i < n; i++) {
-		int v = b64url_value(z[i]);
-		if (v < 0)
-			return false;
-		acc = (acc << 6 | (uint32_t)v) & 0xFFFFFFu;
-		nBit += 6;
-		if (nBit >= 8) {
-			nBit -= 8;
-			a[nOut++] = (unsigned char)(acc >> nBit & 0xFF);
-		}
-	}
-	if ((acc & ((1u << nBit) - 1)) != 0)
-		return false;
-	*pnOut = nOut;
-	return true;
-}
-
-/* Unpadded base64url of the n bytes at a into z (no NUL); returns its length. */
-static size_t b64url_encode(const unsigned char *a, size_t n, char *z)
-{
-	static const char zAlpha[] =
-		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-	uint32_t acc = 0;
-	unsigned nBit = 0;
-	size_t nOut = 0;
-
-	for (size_t i = 0; i < n; i++) {
-		acc = (acc << 8 | a[i]) & 0xFFFFu;
-		nBit += 8;
-		while (nBit >= 6) {
-			nBit -= 6;
-			z[nOut++] = zAlpha[acc >> nBit & 63];
-		}
-	}
-	if (nBit > 0)
-		z[nOut++] = zAlpha[acc << (6 - nBit) & 63];
-	return nOut;
 }
 
 /*
@@ -236,7 +171,7 @@ static bool header_is_hs256(const char *z, size_t n)
 	int nAlg = 0;
 	bool bOk = false;
 
-	if (n / 4 * 3 + 3 >= sizeof(aHdr) || !b64url_decode(z, n, aHdr, &nHdr))
+	if (n / 4 * 3 + 3 >= sizeof(aHdr) || !vs_b64_decode(VS_B64_URL, z, n, aHdr, sizeof(aHdr), &nHdr))
 		goto out;
 	aHdr[nHdr] = '\0';
 	if (memchr(aHdr, '\0', nHdr) != NULL)
@@ -280,7 +215,7 @@ static bool hs256_signature_ok(const struct vs_token_config *cfg, const char *zS
 		 (const unsigned char *)zSigned, nSigned, aMac, &nMac) == NULL
 	    || nMac != 32)
 		goto out;
-	if (b64url_encode(aMac, nMac, zWant) != HS256_SIG_B64_LEN)
+	if (vs_b64url_encode(aMac, nMac, zWant) != HS256_SIG_B64_LEN)
 		goto out;
 	bOk = vs_ct_equal(zWant, zSig, HS256_SIG_B64_LEN);
 out:
@@ -393,16 +328,81 @@ static bool times_ok(const struct vs_token_config *cfg, int64_t iNowSec, int64_t
  * vs_token_verify() describes; also hands out the nbf claim (*pbNbf false
  * when absent) for the cache.
  */
+/*
+ * Step 1 of a verification, the token's shape: base64url characters and
+ * exactly two dots, a header, a payload and a 43-character signature.
+ * Sets the dots' offsets.
+ */
+static bool token_shape(const char *zTok, size_t nTok, size_t *piDot1, size_t *piDot2)
+{
+	size_t iDot1 = 0, iDot2 = 0, nDot = 0;
+
+	for (size_t i = 0; i < nTok; i++) {
+		if (zTok[i] == '.') {
+			if (++nDot == 1)
+				iDot1 = i;
+			else if (nDot == 2)
+				iDot2 = i;
+			else
+				return false;
+		} else if (vs_b64_value(VS_B64_URL, zTok[i]) < 0) {
+			return false;
+		}
+	}
+	if (nDot != 2 || iDot1 == 0 || iDot2 == iDot1 + 1 || nTok - iDot2 - 1 != HS256_SIG_B64_LEN)
+		return false;
+	*piDot1 = iDot1;
+	*piDot2 = iDot2;
+	return true;
+}
+
+/*
+ * Step 5, the claims of a decoded token. Time comparisons are arranged so
+ * nothing can overflow: iNowSec is ours, the claim values are anything in
+ * int64_t. Fills pOut (and the nbf) only on VS_OK.
+ */
+static enum vs_err token_claims(const struct vs_token_config *cfg, jwt_t *jwt, int64_t iNowSec,
+				struct vs_token_claims *pOut, int64_t *piNbf, bool *pbNbf)
+{
+	const char *zRole, *zSid, *zIss, *zAud;
+	int64_t iSub, iIat, iExp, iNbf;
+	bool bNbf;
+	enum vs_err rc;
+
+	if ((rc = claim_int_required(jwt, "exp", &iExp)) != VS_OK ||
+	    (rc = claim_int_required(jwt, "iat", &iIat)) != VS_OK ||
+	    (rc = claim_int(jwt, "nbf", &iNbf, &bNbf)) != VS_OK ||
+	    (rc = claim_int_required(jwt, "sub", &iSub)) != VS_OK)
+		return rc;
+	if (!times_ok(cfg, iNowSec, iExp, iIat, bNbf, iNbf) || iSub <= 0)
+		return VS_ERR_UNAUTHENTICATED;
+	zIss = claim_str(jwt, "iss");
+	zAud = claim_str(jwt, "aud");
+	if (zIss == NULL || strcmp(zIss, cfg->zIssuer) != 0 || zAud == NULL || strcmp(zAud, cfg->zAudience) != 0)
+		return VS_ERR_UNAUTHENTICATED;
+	zRole = claim_str(jwt, "role");
+	if (zRole == NULL || !role_valid(zRole))
+		return VS_ERR_UNAUTHENTICATED;
+	zSid = claim_str(jwt, "sid");
+	if (zSid == NULL || !sid_valid(zSid))
+		return VS_ERR_UNAUTHENTICATED;
+	pOut->iSub = iSub;
+	memcpy(pOut->zRole, zRole, strlen(zRole) + 1);  /* at most "partner" */
+	memcpy(pOut->zSid, zSid, strlen(zSid) + 1);     /* < VS_SID_MAX, checked */
+	pOut->iIat = iIat;
+	pOut->iExp = iExp;
+	*piNbf = bNbf ? iNbf : 0;
+	*pbNbf = bNbf;
+	return VS_OK;
+}
+
 static enum vs_err verify_full(const struct vs_token_config *cfg, const char *zTok,
 			       size_t nTok, int64_t iNowSec, struct vs_token_claims *pOut,
 			       int64_t *piNbf, bool *pbNbf)
 {
 	char zCopy[VS_TOKEN_MAX_LEN + 1];
-	size_t iDot1 = 0, iDot2 = 0, nDot = 0;
+	size_t iDot1 = 0, iDot2 = 0;
 	jwt_t *jwt = NULL;
-	const char *zRole, *zSid, *zIss, *zAud;
-	int64_t iSub, iIat, iExp, iNbf;
-	bool bNbf;
 	enum vs_err rc = VS_ERR_UNAUTHENTICATED;
 
 	memset(pOut, 0, sizeof(*pOut));
@@ -412,20 +412,7 @@ static enum vs_err verify_full(const struct vs_token_config *cfg, const char *zT
 		return VS_ERR_UNAUTHENTICATED;
 
 	/* 1. Shape: base64url characters and exactly two dots. */
-	for (size_t i = 0; i < nTok; i++) {
-		if (zTok[i] == '.') {
-			if (++nDot == 1)
-				iDot1 = i;
-			else if (nDot == 2)
-				iDot2 = i;
-			else
-				return VS_ERR_UNAUTHENTICATED;
-		} else if (b64url_value(zTok[i]) < 0) {
-			return VS_ERR_UNAUTHENTICATED;
-		}
-	}
-	if (nDot != 2 || iDot1 == 0 || iDot2 == iDot1 + 1
-	    || nTok - iDot2 - 1 != HS256_SIG_B64_LEN)
+	if (!token_shape(zTok, nTok, &iDot1, &iDot2))
 		return VS_ERR_UNAUTHENTICATED;
 
 	/* 2. Our own HMAC, pinned to HS256, before any parser runs. */
@@ -444,42 +431,8 @@ static enum vs_err verify_full(const struct vs_token_config *cfg, const char *zT
 	if (jwt_get_alg(jwt) != JWT_ALG_HS256)
 		goto out;
 
-	/* 5. Claims. Time comparisons are arranged so nothing can overflow:
-	 *    iNowSec is ours, the claim values are anything in int64_t. */
-	if ((rc = claim_int_required(jwt, "exp", &iExp)) != VS_OK)
-		goto out;
-	if ((rc = claim_int_required(jwt, "iat", &iIat)) != VS_OK)
-		goto out;
-	if ((rc = claim_int(jwt, "nbf", &iNbf, &bNbf)) != VS_OK)
-		goto out;
-	if ((rc = claim_int_required(jwt, "sub", &iSub)) != VS_OK)
-		goto out;
-	rc = VS_ERR_UNAUTHENTICATED;
-	if (!times_ok(cfg, iNowSec, iExp, iIat, bNbf, iNbf))
-		goto out;
-	if (iSub <= 0)
-		goto out;
-	zIss = claim_str(jwt, "iss");
-	zAud = claim_str(jwt, "aud");
-	if (zIss == NULL || strcmp(zIss, cfg->zIssuer) != 0)
-		goto out;
-	if (zAud == NULL || strcmp(zAud, cfg->zAudience) != 0)
-		goto out;
-	zRole = claim_str(jwt, "role");
-	if (zRole == NULL || !role_valid(zRole))
-		goto out;
-	zSid = claim_str(jwt, "sid");
-	if (zSid == NULL || !sid_valid(zSid))
-		goto out;
-
-	pOut->iSub = iSub;
-	memcpy(pOut->zRole, zRole, strlen(zRole) + 1);  /* at most "partner" */
-	memcpy(pOut->zSid, zSid, strlen(zSid) + 1);     /* < VS_SID_MAX, checked */
-	pOut->iIat = iIat;
-	pOut->iExp = iExp;
-	*piNbf = bNbf ? iNbf : 0;
-	*pbNbf = bNbf;
-	rc = VS_OK;
+	/* 5. Claims. */
+	rc = token_claims(cfg, jwt, iNowSec, pOut, piNbf, pbNbf);
 out:
 	jwt_free(jwt);
 	explicit_bzero(zCopy, nTok + 1);   /* a bearer credential */

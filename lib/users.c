@@ -79,12 +79,13 @@ static struct vs_stmt stUserGet = VS_STMT("user_get", 1, true,
 static struct vs_stmt stUserByEmail = VS_STMT("user_by_email", 1, true,
 	"SELECT id, role, name, email, timezone, password_hash FROM users WHERE lower(email) = lower($1)");
 
-enum vs_err vs_user_get(struct vs_db *db, int64_t iId, struct vs_user *pUser)
+/* The one user row st finds for zParam into *pUser, and its password hash into zHash when not NULL. */
+static enum vs_err user_one(struct vs_db *db, struct vs_stmt *st, const char *zParam, struct vs_user *pUser,
+			    char *zHash)
 {
-	char zId[24];
-	const char *az[1] = { vs_db_param_i64(zId, iId) };
+	const char *az[1] = { zParam };
 	PGresult *r;
-	enum vs_err rc = vs_db_exec(db, &stUserGet, az, &r);
+	enum vs_err rc = vs_db_exec(db, st, az, &r);
 
 	if (rc != VS_OK)
 		return rc;
@@ -93,44 +94,28 @@ enum vs_err vs_user_get(struct vs_db *db, int64_t iId, struct vs_user *pUser)
 		return VS_ERR_NOT_FOUND;
 	}
 	fill_user(r, 0, 0, pUser);
+	if (zHash != NULL)
+		snprintf(zHash, VS_PASSWORD_HASH_MAX, "%s", PQgetvalue(r, 0, 5));
 	PQclear(r);
 	return VS_OK;
 }
 
+enum vs_err vs_user_get(struct vs_db *db, int64_t iId, struct vs_user *pUser)
+{
+	char zId[24];
+
+	return user_one(db, &stUserGet, vs_db_param_i64(zId, iId), pUser, NULL);
+}
+
 enum vs_err vs_user_find_email(struct vs_db *db, const char *zEmail, struct vs_user *pUser)
 {
-	const char *az[1] = { zEmail };
-	PGresult *r;
-	enum vs_err rc = vs_db_exec(db, &stUserByEmail, az, &r);
-
-	if (rc != VS_OK)
-		return rc;
-	if (PQntuples(r) != 1) {
-		PQclear(r);
-		return VS_ERR_NOT_FOUND;
-	}
-	fill_user(r, 0, 0, pUser);
-	PQclear(r);
-	return VS_OK;
+	return user_one(db, &stUserByEmail, zEmail, pUser, NULL);
 }
 
 enum vs_err vs_user_find_credentials(struct vs_db *db, const char *zEmail, struct vs_user *pUser,
 				     char zHash[VS_PASSWORD_HASH_MAX])
 {
-	const char *az[1] = { zEmail };
-	PGresult *r;
-	enum vs_err rc = vs_db_exec(db, &stUserByEmail, az, &r);
-
-	if (rc != VS_OK)
-		return rc;
-	if (PQntuples(r) != 1) {
-		PQclear(r);
-		return VS_ERR_NOT_FOUND;
-	}
-	fill_user(r, 0, 0, pUser);
-	snprintf(zHash, VS_PASSWORD_HASH_MAX, "%s", PQgetvalue(r, 0, 5));
-	PQclear(r);
-	return VS_OK;
+	return user_one(db, &stUserByEmail, zEmail, pUser, zHash);
 }
 
 static struct vs_stmt stLink = VS_STMT("client_link", 2, false,
@@ -144,7 +129,6 @@ enum vs_err vs_client_link(struct vs_db *db, const char *zPartnerEmail, const ch
 {
 	struct vs_user p, c;
 	const char *az[2] = { zPartnerEmail, zClientEmail };
-	PGresult *r;
 	enum vs_err rc;
 
 	*pzWhy = NULL;
@@ -160,10 +144,7 @@ enum vs_err vs_client_link(struct vs_db *db, const char *zPartnerEmail, const ch
 		*pzWhy = p.eRole != VS_ROLE_PARTNER ? "the first user is not a partner" : "the second user is not a client";
 		return VS_ERR_INVALID;
 	}
-	rc = vs_db_exec(db, &stLink, az, &r);
-	if (rc == VS_OK)
-		PQclear(r);
-	return rc;
+	return vs_db_run(db, &stLink, az);
 }
 
 static struct vs_stmt stLinked = VS_STMT("client_is_linked", 2, true,

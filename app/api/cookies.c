@@ -26,23 +26,6 @@ bool vs_cookie_find(const char *zHeader, const char *zName, const char **pz, siz
 	return false;
 }
 
-/* Media types compare case-insensitively; parameters (charset) are allowed. */
-static bool is_json_type(const char *z)
-{
-	size_t n = strlen("application/json");
-
-	if (z == NULL)
-		return false;
-	while (*z == ' ')
-		z++;
-	if (strncasecmp(z, "application/json", n) != 0)
-		return false;
-	z += n;
-	while (*z == ' ')
-		z++;
-	return *z == '\0' || *z == ';';
-}
-
 /* The scheme://authority part of zUrl (no path): its length. */
 static size_t origin_length(const char *zUrl)
 {
@@ -76,7 +59,7 @@ bool vs_cookie_request_allowed(struct vs_ctx *ctx)
 		return true;
 	if (req->zAuthorization != NULL && req->zAuthorization[0] != '\0')
 		return true;
-	if (!is_json_type(req->zContentType) &&
+	if (!vs_http_is_json(req->zContentType) &&
 	    (req->zRequestedWith == NULL || req->zRequestedWith[0] == '\0')) {
 		vs_http_error(ctx->res, 403, "forbidden",
 			      "A change made with the login cookie must be sent as application/json "

@@ -6,6 +6,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "errors.h"
 #include "http.h"
@@ -87,6 +88,23 @@ void vs_http_error_answer(struct vs_response *res, enum vs_err err, const struct
 void vs_http_error_from(struct vs_response *res, enum vs_err err)
 {
 	vs_http_error_answer(res, err, NULL);
+}
+
+/* Media types compare case-insensitively; parameters (charset) are allowed. */
+bool vs_http_is_json(const char *z)
+{
+	size_t n = strlen("application/json");
+
+	if (z == NULL)
+		return false;
+	while (*z == ' ')
+		z++;
+	if (strncasecmp(z, "application/json", n) != 0)
+		return false;
+	z += n;
+	while (*z == ' ')
+		z++;
+	return *z == '\0' || *z == ';';
 }
 
 void vs_http_header(struct vs_response *res, const char *zName, const char *zValue)

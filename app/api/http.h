@@ -83,6 +83,8 @@ void vs_http_error_from(struct vs_response *res, enum vs_err err);
  * limit, at least 1 second; the row's fixed value otherwise).
  */
 void vs_http_error_answer(struct vs_response *res, enum vs_err err, const struct vs_outcome *o);
+/* True when the Content-Type z (may be NULL) is application/json, with or without parameters. */
+bool vs_http_is_json(const char *z);
 /* Adds a response header line; the value must not contain CR or LF. */
 void vs_http_header(struct vs_response *res, const char *zName, const char *zValue);
 

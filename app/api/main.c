@@ -13,6 +13,10 @@
  *     one old one to finish its request and leave;
  *   - on SIGTERM/SIGINT/SIGQUIT, ask every worker to finish and leave, then
  *     SIGKILL whatever is left at the shutdown deadline.
+ *
+ * Why one file of over 500 lines: the master's whole life (socket, pool,
+ * signals, reloads, timeouts, stop) is one state machine over one struct
+ * pool; the worker's side is worker.c.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -380,16 +384,9 @@ static void reload_config(struct pool *p)
 	vs_log("info", "event=reload workers=%d", p->cfg.nWorkers);
 }
 
-int main(int argc, char **argv)
+/* Reads the command line; -1 to go on, else the exit status to return at once. */
+static int parse_args(int argc, char **argv, const char **pzConfig, bool *pbCheck)
 {
-	struct pool p;
-	struct sigaction sa;
-	char zErr[512];
-	int iTick = 200;
-
-	const char *zConfig = NULL;
-	bool bCheck = false;
-
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
 			fputs(zApiUsage, stdout);
@@ -398,14 +395,129 @@ int main(int argc, char **argv)
 			printf("vsession-api %s\n", VSESSION_VERSION);
 			return 0;
 		} else if (!strcmp(argv[i], "--check-config")) {
-			bCheck = true;
+			*pbCheck = true;
 		} else if (!strcmp(argv[i], "--config") && i + 1 < argc) {
-			zConfig = argv[++i];
+			*pzConfig = argv[++i];
 		} else {
 			fprintf(stderr, "vsession-api: unknown option %s (see vsession-api --help)\n", argv[i]);
 			return 2;
 		}
 	}
+	return -1;
+}
+
+/* The listening socket, the shared slot table and the self-pipe; false after saying why. */
+static bool open_pool(struct pool *p)
+{
+	if (p->cfg.zListen != NULL) {
+		p->iListenFd = open_listener(&p->cfg);
+		if (p->iListenFd < 0) {
+			fprintf(stderr, "vsession-api: cannot listen on VSESSION_LISTEN=%s\n", p->cfg.zListen);
+			return false;
+		}
+	} else if (inherited_listener()) {
+		p->iListenFd = 0;
+	} else {
+		fprintf(stderr, "vsession-api: VSESSION_LISTEN is not set and fd 0 is not a listening socket\n");
+		return false;
+	}
+	/* Workers poll before accepting, so the listening socket must not block. */
+	fcntl(p->iListenFd, F_SETFL, fcntl(p->iListenFd, F_GETFL) | O_NONBLOCK);
+	p->aSlot = mmap(NULL, sizeof(struct vs_slot) * VS_SLOTS_MAX, PROT_READ | PROT_WRITE,
+			MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (p->aSlot == MAP_FAILED || pipe2(aSelfPipe, O_CLOEXEC | O_NONBLOCK) != 0) {
+		fprintf(stderr, "vsession-api: cannot set up the worker pool\n");
+		return false;
+	}
+	return true;
+}
+
+/* Signals reach the master's loop through the self-pipe; SIGPIPE is ignored. */
+static void install_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = SA_RESTART;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGQUIT, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGCHLD, &sa, NULL);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
+}
+
+/* One signal read from the self-pipe: reload on SIGHUP, stop on the others. */
+static void on_pool_signal(struct pool *p, unsigned char c)
+{
+	switch (c) {
+	case SIGCHLD:
+		break; /* reaped by the loop */
+	case SIGHUP:
+		if (!p->bStopping) {
+			reload_config(p);
+			p->nRoll = p->cfg.nWorkers;
+		}
+		break;
+	default: /* SIGTERM, SIGINT, SIGQUIT */
+		if (!p->bStopping) {
+			p->bStopping = true;
+			p->iDeadlineUs = vs_time_now_us() + (int64_t)p->cfg.iShutdownTimeoutSec * VS_US_PER_SEC;
+			vs_log("info", "event=stopping signal=%d", c);
+			for (int i = 0; i < p->nSlot; i++)
+				if (p->aSlot[i].iPid > 0)
+					kill(p->aSlot[i].iPid, SIGTERM);
+		}
+		break;
+	}
+}
+
+/*
+ * The master's loop, until every worker has exited after a stop. Duties on
+ * each tick: handle signals, reap workers, and then either drive the stop
+ * (SIGKILL past the deadline) or keep the pool full, time out stuck
+ * requests and roll workers after a reload.
+ */
+static void supervise(struct pool *p, int iTick)
+{
+	for (;;) {
+		struct pollfd pfd = { aSelfPipe[0], POLLIN, 0 };
+		unsigned char c;
+
+		poll(&pfd, 1, iTick);
+		while (read(aSelfPipe[0], &c, 1) == 1)
+			on_pool_signal(p, c);
+		reap(p);
+		if (p->bStopping) {
+			if (live_workers(p) == 0)
+				break;
+			if (vs_time_now_us() > p->iDeadlineUs) {
+				vs_log("warn", "event=shutdown_deadline killing=%d", live_workers(p));
+				for (int i = 0; i < p->nSlot; i++)
+					if (p->aSlot[i].iPid > 0)
+						kill(p->aSlot[i].iPid, SIGKILL);
+			}
+			continue;
+		}
+		watch_timeouts(p);
+		fill(p);
+		roll_step(p);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	struct pool p;
+	char zErr[512];
+	const char *zConfig = NULL;
+	bool bCheck = false;
+	int rc;
+
+	if ((rc = parse_args(argc, argv, &zConfig, &bCheck)) >= 0)
+		return rc;
 	if (bCheck && zConfig == NULL && getenv("VSESSION_CONFIG_FILE") != NULL)
 		zConfig = getenv("VSESSION_CONFIG_FILE");
 	if (bCheck && zConfig == NULL && access(VSESSION_CONFIG_FILE, F_OK) == 0)
@@ -426,38 +538,9 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	setvbuf(stderr, NULL, _IOLBF, 0);
-	if (p.cfg.zListen != NULL) {
-		p.iListenFd = open_listener(&p.cfg);
-		if (p.iListenFd < 0) {
-			fprintf(stderr, "vsession-api: cannot listen on VSESSION_LISTEN=%s\n", p.cfg.zListen);
-			return 1;
-		}
-	} else if (inherited_listener()) {
-		p.iListenFd = 0;
-	} else {
-		fprintf(stderr, "vsession-api: VSESSION_LISTEN is not set and fd 0 is not a listening socket\n");
+	if (!open_pool(&p))
 		return 1;
-	}
-	/* Workers poll before accepting, so the listening socket must not block. */
-	fcntl(p.iListenFd, F_SETFL, fcntl(p.iListenFd, F_GETFL) | O_NONBLOCK);
-	p.aSlot = mmap(NULL, sizeof(struct vs_slot) * VS_SLOTS_MAX, PROT_READ | PROT_WRITE,
-		       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	if (p.aSlot == MAP_FAILED || pipe2(aSelfPipe, O_CLOEXEC | O_NONBLOCK) != 0) {
-		fprintf(stderr, "vsession-api: cannot set up the worker pool\n");
-		return 1;
-	}
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sa.sa_flags = SA_RESTART;
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGQUIT, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	sigaction(SIGCHLD, &sa, NULL);
-	sa.sa_handler = SIG_IGN;
-	sigaction(SIGPIPE, &sa, NULL);
-
+	install_signals();
 	/* Makes the dummy password hash once, before forking: otherwise each
 	 * worker's first unknown-email login would cost an extra hash and stand
 	 * out by its timing. */
@@ -469,51 +552,7 @@ int main(int argc, char **argv)
 	       p.cfg.zListen ? p.cfg.zListen : "fd:0",
 	       p.cfg.jitsi.eMode == VS_JITSI_JAAS ? "jaas" :
 	       p.cfg.jitsi.eMode == VS_JITSI_SELF_HOSTED ? "self-hosted" : "public");
-
-	for (;;) {
-		struct pollfd pfd = { aSelfPipe[0], POLLIN, 0 };
-		unsigned char c;
-
-		poll(&pfd, 1, iTick);
-		while (read(aSelfPipe[0], &c, 1) == 1) {
-			switch (c) {
-			case SIGCHLD:
-				break; /* reaped below */
-			case SIGHUP:
-				if (!p.bStopping) {
-					reload_config(&p);
-					p.nRoll = p.cfg.nWorkers;
-				}
-				break;
-			default: /* SIGTERM, SIGINT, SIGQUIT */
-				if (!p.bStopping) {
-					p.bStopping = true;
-					p.iDeadlineUs = vs_time_now_us() +
-						(int64_t)p.cfg.iShutdownTimeoutSec * VS_US_PER_SEC;
-					vs_log("info", "event=stopping signal=%d", c);
-					for (int i = 0; i < p.nSlot; i++)
-						if (p.aSlot[i].iPid > 0)
-							kill(p.aSlot[i].iPid, SIGTERM);
-				}
-				break;
-			}
-		}
-		reap(&p);
-		if (p.bStopping) {
-			if (live_workers(&p) == 0)
-				break;
-			if (vs_time_now_us() > p.iDeadlineUs) {
-				vs_log("warn", "event=shutdown_deadline killing=%d", live_workers(&p));
-				for (int i = 0; i < p.nSlot; i++)
-					if (p.aSlot[i].iPid > 0)
-						kill(p.aSlot[i].iPid, SIGKILL);
-			}
-			continue;
-		}
-		watch_timeouts(&p);
-		fill(&p);
-		roll_step(&p);
-	}
+	supervise(&p, 200);
 	if (p.cfg.zListen != NULL && !strncmp(p.cfg.zListen, "unix:", 5))
 		unlink(p.cfg.zListen + 5);
 	vs_log("info", "event=stopped");

@@ -115,24 +115,6 @@ static bool read_body(FCGX_Request *fr, struct vs_buf *pBody, size_t nWant)
 	return true;
 }
 
-/* Media types compare case-insensitively; parameters (charset) are allowed. */
-static bool is_json_type(const char *z)
-{
-	size_t n;
-
-	if (z == NULL)
-		return false;
-	while (*z == ' ')
-		z++;
-	n = strlen("application/json");
-	if (strncasecmp(z, "application/json", n) != 0)
-		return false;
-	z += n;
-	while (*z == ' ')
-		z++;
-	return *z == '\0' || *z == ';';
-}
-
 /* The answer when the body or headers lost an append: nothing of them is sent. */
 static const char zIncomplete[] =
 	"{\"error\":{\"code\":\"internal\",\"message\":\"Something went wrong on our side.\"}}";
@@ -258,7 +240,7 @@ static void handle(FCGX_Request *fr, struct vs_ctx *ctx, struct vs_buf *pBody, s
 	if (!(m->fFlags & VS_RF_PUBLIC) && !vs_cookie_request_allowed(ctx))
 		return;
 	if ((m->fFlags & VS_RF_BODY) || ((m->fFlags & VS_RF_BODY_OPTIONAL) && bHasBody)) {
-		if (!is_json_type(req->zContentType)) {
+		if (!vs_http_is_json(req->zContentType)) {
 			vs_http_error(res, 415, "unsupported_media_type",
 				      "Send the body as application/json.", NULL);
 			return;
@@ -302,23 +284,12 @@ static void handle(FCGX_Request *fr, struct vs_ctx *ctx, struct vs_buf *pBody, s
 #endif
 }
 
-void vs_worker_run(const struct vs_config *cfg, int iListenFd, struct vs_slot *pSlot)
+/* A worker's signals: SIGTERM and SIGQUIT stop it after the current request. */
+static void worker_signals(void)
 {
 	struct sigaction sa;
-	FCGX_Request fr;
-	struct vs_request req;
-	struct vs_response res = { 200, NULL, VS_BUF_INIT, VS_BUF_INIT };
-	struct vs_buf body = VS_BUF_INIT;
-	struct vs_ctx ctx;
-	struct pollfd aPoll[2];
-	bool bStop = false;
-	int64_t nServed = 0;
+	sigset_t set;
 
-	prctl(PR_SET_PDEATHSIG, SIGTERM);
-	if (pipe2(aSigPipe, O_CLOEXEC | O_NONBLOCK) != 0) {
-		vs_log("error", "event=worker_start_failed reason=pipe");
-		_exit(1);
-	}
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);
@@ -334,12 +305,61 @@ void vs_worker_run(const struct vs_config *cfg, int iListenFd, struct vs_slot *p
 	sigaction(SIGPIPE, &sa, NULL);
 	sa.sa_handler = SIG_DFL;
 	sigaction(SIGCHLD, &sa, NULL);
-	{
-		sigset_t set;
-		sigemptyset(&set);
-		sigprocmask(SIG_SETMASK, &set, NULL);
-	}
+	sigemptyset(&set);
+	sigprocmask(SIG_SETMASK, &set, NULL);
+}
 
+/*
+ * Serves one accepted connection fd: the request, the login check, the
+ * answer and its log line; the slot shows the request while it runs.
+ */
+static void serve_one(FCGX_Request *fr, struct vs_ctx *ctx, struct vs_buf *body, struct vs_slot *pSlot, int fd)
+{
+	struct vs_request *req = ctx->req;
+	struct vs_response *res = ctx->res;
+	int64_t iStart = vs_time_now_us();
+
+	pSlot->iRequestStartUs = iStart;
+	fr->ipcFd = fd;
+	fr->keepConnection = 1; /* keeps FCGX_Accept_r from closing the fd we hand it */
+	if (FCGX_Accept_r(fr) < 0) {
+		pSlot->iRequestStartUs = 0;
+		return;
+	}
+	handle(fr, ctx, body, pSlot);
+	(void)vs_authenticate_finish(ctx);
+	snprintf(pSlot->zRequestId, sizeof(pSlot->zRequestId), "%s", req->zRequestId ? req->zRequestId : "-");
+	write_response(fr, req, res);
+	vs_log("info", "request_id=%s method=%s route=%s status=%d duration_ms=%.2f",
+	       req->zRequestId ? req->zRequestId : "-", req->zMethod ? req->zMethod : "-",
+	       req->iRoute >= 0 ? vs_aRoute[req->iRoute].zName : "-", res->iStatus,
+	       (double)(vs_time_now_us() - iStart) / 1000.0);
+	if (req->pJson != NULL) {
+		cJSON_Delete(req->pJson);
+		req->pJson = NULL;
+	}
+	FCGX_Finish_r(fr);
+	pSlot->iRequestStartUs = 0;
+	pSlot->iRoute = -1;
+	pSlot->nServed++;
+}
+
+void vs_worker_run(const struct vs_config *cfg, int iListenFd, struct vs_slot *pSlot)
+{
+	FCGX_Request fr;
+	struct vs_request req;
+	struct vs_response res = { 200, NULL, VS_BUF_INIT, VS_BUF_INIT };
+	struct vs_buf body = VS_BUF_INIT;
+	struct vs_ctx ctx;
+	struct pollfd aPoll[2];
+	bool bStop = false;
+
+	prctl(PR_SET_PDEATHSIG, SIGTERM);
+	if (pipe2(aSigPipe, O_CLOEXEC | O_NONBLOCK) != 0) {
+		vs_log("error", "event=worker_start_failed reason=pipe");
+		_exit(1);
+	}
+	worker_signals();
 	FCGX_Init();
 	/* listen_sock -1: libfcgi never accepts by itself; we hand it connections. */
 	FCGX_InitRequest(&fr, -1, 0);
@@ -355,6 +375,7 @@ void vs_worker_run(const struct vs_config *cfg, int iListenFd, struct vs_slot *p
 	pSlot->iPid = getpid();
 	pSlot->iRequestStartUs = 0;
 	pSlot->iRoute = -1;
+	pSlot->nServed = 0;
 
 	aPoll[0].fd = iListenFd;
 	aPoll[0].events = POLLIN;
@@ -363,8 +384,7 @@ void vs_worker_run(const struct vs_config *cfg, int iListenFd, struct vs_slot *p
 	while (!bStop) {
 		struct sockaddr_storage ss;
 		socklen_t nSs = sizeof(ss);
-		int fd, rc;
-		int64_t iStart;
+		int fd;
 
 		if (poll(aPoll, 2, -1) < 0) {
 			if (errno == EINTR)
@@ -387,32 +407,8 @@ void vs_worker_run(const struct vs_config *cfg, int iListenFd, struct vs_slot *p
 			close(fd);
 			continue;
 		}
-		iStart = vs_time_now_us();
-		pSlot->iRequestStartUs = iStart;
-		fr.ipcFd = fd;
-		fr.keepConnection = 1; /* keeps FCGX_Accept_r from closing the fd we hand it */
-		rc = FCGX_Accept_r(&fr);
-		if (rc < 0) {
-			pSlot->iRequestStartUs = 0;
-			continue;
-		}
-		handle(&fr, &ctx, &body, pSlot);
-		(void)vs_authenticate_finish(&ctx);
-		snprintf(pSlot->zRequestId, sizeof(pSlot->zRequestId), "%s", req.zRequestId ? req.zRequestId : "-");
-		write_response(&fr, &req, &res);
-		vs_log("info", "request_id=%s method=%s route=%s status=%d duration_ms=%.2f",
-		       req.zRequestId ? req.zRequestId : "-", req.zMethod ? req.zMethod : "-",
-		       req.iRoute >= 0 ? vs_aRoute[req.iRoute].zName : "-", res.iStatus,
-		       (double)(vs_time_now_us() - iStart) / 1000.0);
-		if (req.pJson != NULL) {
-			cJSON_Delete(req.pJson);
-			req.pJson = NULL;
-		}
-		FCGX_Finish_r(&fr);
-		pSlot->iRequestStartUs = 0;
-		pSlot->iRoute = -1;
-		pSlot->nServed = ++nServed;
-		if (cfg->nMaxRequests > 0 && nServed >= cfg->nMaxRequests)
+		serve_one(&fr, &ctx, &body, pSlot, fd);
+		if (cfg->nMaxRequests > 0 && pSlot->nServed >= cfg->nMaxRequests)
 			bStop = true;
 	}
 	vs_db_free(ctx.db);

@@ -4,6 +4,10 @@
  * Exit status: 0 success, 1 a failed operation (one line on stderr), 2 bad
  * usage. Every command answers --help. It reads the same configuration as
  * the API (VSESSION_DATABASE_URL and friends) and uses the same library.
+ *
+ * Why one file of over 500 lines: each command is a short function over
+ * the library; nginx-config (templates and their substitutions) is the
+ * bulk, and it is the only user of its helpers.
  */
 #include <errno.h>
 #include <grp.h>

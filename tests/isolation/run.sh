@@ -75,10 +75,13 @@ fi
 # ---- the specs' copies of the library's SQL are still the library's SQL ----------------------
 
 # The SQL text of `static struct vs_stmt NAME = VS_STMT("name", n, b, "..." "...");` in a C file:
-# every string literal after the statement's name, joined (perl-base is on every Debian).
+# every string literal after the statement's name, joined (perl-base is on every Debian), once
+# the C preprocessor has expanded the audit-row macros (lib/include/vsession/audit_sql.h).
 c_stmt() {
-  perl -0777 -ne 'if (/static struct vs_stmt \Q'"$2"'\E = VS_STMT\((.*?)\);/s) {
-      my @s = ($1 =~ /"((?:[^"\\]|\\.)*)"/g); shift @s; print join("", @s) }' "$1"
+  perl -0777 -ne 'if (/static struct vs_stmt \Q'"$2"'\E = VS_STMT\((.*?)\);/s) { print "$1\n" }' "$1" |
+    { printf '#include "vsession/audit_sql.h"\n'; cat; } |
+    ${CC:-cc} -E -P -I "$root/lib/include" -x c - |
+    perl -0777 -ne 'my @s = (/"((?:[^"\\]|\\.)*)"/g); shift @s; print join("", @s)'
 }
 # Each text between /*copy:TAG*/ and /*end:TAG*/ in a spec, one a line, whitespace collapsed.
 spec_copies() {

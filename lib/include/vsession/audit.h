@@ -37,4 +37,13 @@ enum vs_err vs_audit_view(struct vs_db *db, const struct vs_view *v, const char 
 enum vs_err vs_audit_view_read(struct vs_db *db, const struct vs_view *v, const char *zAction,
 			       const char *zType, int64_t iObj);
 
+/*
+ * The three parameters of VS_AUDIT_ROW's actor, request id and address, in
+ * that order, for the view's caller: az[0..2]. zActor (the caller's) holds
+ * the actor's id as text; the others point into the view's origin.
+ */
+void vs_audit_params(const struct vs_view *v, char zActor[24], const char **az);
+/* Runs a change st whose $1 is the object iObj and $2..$4 the view's audit parameters. */
+enum vs_err vs_audit_run_on(struct vs_db *db, const struct vs_view *v, struct vs_stmt *st, int64_t iObj);
+
 #endif

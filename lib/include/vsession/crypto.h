@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include "vsession/base64.h"
 #include "vsession/error.h"
 
 #define VS_PASSWORD_HASH_MAX 128
@@ -19,7 +20,6 @@ enum vs_err vs_random_bytes(void *p, size_t n);
 /* nDigit uniformly random decimal digits and a NUL into z (nDigit + 1 bytes). */
 enum vs_err vs_random_digits(char *z, size_t nDigit);
 /* nByte random bytes as unpadded base64url and a NUL; z holds VS_B64URL_LEN(nByte) + 1. */
-#define VS_B64URL_LEN(n) (((n) * 4 + 2) / 3)
 enum vs_err vs_random_token(char *z, size_t nByte);
 /* nByte random bytes as lower-case base32 (a-z, 2-7) and a NUL: a Jitsi-safe room name. */
 #define VS_BASE32_LEN(n) (((n) * 8 + 4) / 5)

@@ -69,7 +69,7 @@ enum vs_err vs_db_connect(struct vs_db *db);
  * read-only statement is retried once on a fresh connection), VS_ERR_CONFLICT
  * (23P01 exclusion violation), VS_ERR_DUPLICATE (23505), VS_ERR_INVALID
  * (23503 foreign key, 23514 check, 22xxx data), VS_ERR_INTERNAL otherwise;
- * vs_db_sqlstate() and vs_db_constraint() describe the last failure.
+ * vs_db_message() describes the last failure.
  */
 enum vs_err vs_db_exec(struct vs_db *db, struct vs_stmt *st, const char *const *azParam,
 		       PGresult **ppRes);
@@ -90,15 +90,15 @@ void vs_db_guard_clear(struct vs_db *db);
 enum vs_err vs_db_guard_resolve(struct vs_db *db);
 enum vs_guard vs_db_guard_state(const struct vs_db *db);
 
+/* vs_db_exec() for a statement whose rows nobody reads: the result is cleared here. */
+enum vs_err vs_db_run(struct vs_db *db, struct vs_stmt *st, const char *const *azParam);
+
 /* Runs a fixed command with no parameters (BEGIN, COMMIT, ROLLBACK). */
 enum vs_err vs_db_command(struct vs_db *db, const char *zSql);
 
 /* True when a transaction block is open on the connection. */
 bool vs_db_in_transaction(struct vs_db *db);
 
-/* SQLSTATE and constraint name of the last failed statement ("" if none). */
-const char *vs_db_sqlstate(const struct vs_db *db);
-const char *vs_db_constraint(const struct vs_db *db);
 /* The server's message for the last failure, for the admin CLI only. */
 const char *vs_db_message(const struct vs_db *db);
 

@@ -1,8 +1,8 @@
 /*
  * json.h — writing JSON straight into a vs_buf, without building trees.
  *
- * The writer tracks nothing: callers put commas themselves through the
- * vs_json_key()/vs_json_sep() helpers. Strings are escaped per RFC 8259;
+ * The writer tracks nothing: callers put commas themselves, through
+ * vs_json_key()'s first flag or a vs_buf_putc(b, ','). Strings are escaped per RFC 8259;
  * the input must be valid UTF-8 (everything we store was validated on the
  * way in), bytes below 0x20 and the characters U+2028/U+2029 are escaped.
  */

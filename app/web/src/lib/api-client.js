@@ -1,4 +1,4 @@
-// The one HTTP client of the SPA (see shared/API.md).
+// The one HTTP client of the SPA (the contract: app/api/openapi.yaml).
 //
 // - Requests go to the same origin with credentials 'same-origin': the API's
 //   HttpOnly cookie `__Host-vs_session` carries the login. No token is kept

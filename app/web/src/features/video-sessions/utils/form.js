@@ -1,6 +1,6 @@
 // The scheduling form's rules, kept apart from the component so they can be
-// tested directly. They mirror the server's (API.md) so most mistakes are
-// caught before a round trip; the server stays the authority.
+// tested directly. They mirror the server's (app/api/openapi.yaml) so most
+// mistakes are caught before a round trip; the server stays the authority.
 import { DURATIONS } from '../../../utils/sessions.js';
 import { formatDateTime, formatDuration, utcToZonedInputs, zonedInputsToUtc } from '../../../utils/time.js';
 

@@ -1,0 +1,45 @@
+/*
+ * session_row.h — what the session files of lib/ share about a row of
+ * video_sessions: the columns every read selects and the API object it
+ * becomes (sessions.c, session_lists.c). Not installed; not for app/.
+ */
+#ifndef VSESSION_SESSION_ROW_H
+#define VSESSION_SESSION_ROW_H
+
+#include <stdbool.h>
+
+#include "vsession/buf.h"
+#include "vsession/caller.h"
+#include "vsession/db.h"
+
+/* The columns every session read selects, in this order (see SC_*). */
+#define SESSION_COLS \
+	"s.id, s.partner_id, s.user_id," \
+	" (SELECT p.name FROM users p WHERE p.id = s.partner_id)," \
+	" (SELECT u.name FROM users u WHERE u.id = s.user_id), s.title," \
+	" (extract(epoch FROM s.session_date) * 1000000)::int8," \
+	" (extract(epoch FROM s.end_date) * 1000000)::int8," \
+	" s.duration_minutes, s.status, s.password_enabled, s.notes," \
+	" (extract(epoch FROM s.created_at) * 1000000)::int8," \
+	" (extract(epoch FROM s.updated_at) * 1000000)::int8, s.sequence"
+/*
+ * The names come from scalar subqueries, not joins: every statement is then
+ * a scan of video_sessions alone, whose plan (an index scan in the order the
+ * index keeps) holds for any parameter values, so the cached generic plan of
+ * a prepared statement is as good as a fresh one.
+ */
+#define SESSION_FROM " FROM video_sessions s"
+
+enum { SC_ID, SC_PARTNER, SC_USER, SC_PARTNER_NAME, SC_USER_NAME, SC_TITLE, SC_START, SC_END,
+       SC_DURATION, SC_STATUS, SC_PW_ENABLED, SC_NOTES, SC_CREATED, SC_UPDATED, SC_SEQUENCE, SC__N };
+
+/*
+ * Writes row i of r (SESSION_COLS) as the API's session object into b:
+ * with notes when bNotes, with "password" when zPassword is not NULL.
+ */
+void vs_session_row_json(struct vs_buf *b, const struct vs_view *v, const PGresult *r, int i,
+			 bool bNotes, const char *zPassword);
+/* Partners and admins see a session's notes; clients never do. */
+bool vs_session_sees_notes(const struct vs_caller *c);
+
+#endif
