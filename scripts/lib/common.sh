@@ -38,10 +38,11 @@ vs_install_packages() {
   "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
-# Configures and builds into $1 with the extra cmake options that follow.
+# Configures and builds into $1 with the extra cmake options that follow; warnings are errors
+# there, as in the ci preset (CMakePresets.json).
 vs_build() {
   local dir=$1; shift
-  cmake -S "$VS_ROOT" -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >/dev/null
+  cmake -S "$VS_ROOT" -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DVSESSION_WERROR=ON "$@" >/dev/null
   cmake --build "$dir" -j "$(nproc)" >/dev/null
 }
 
@@ -227,6 +228,23 @@ vs_stack_stop() {
   done
   [ -n "${VS_PG_DATA:-}" ] && vs_pg_stop "$VS_PG_DATA"
   return 0
+}
+
+# A throwaway stack's variables: a new state folder /tmp/vsession-NAME.XXXXXX (mode 0755, so
+# postgres and nginx's workers reach into it), its runtime and PostgreSQL folders, free ports,
+# and the build folder BUILD. vs_stack_start then starts it; vs_stack_stop stops it.
+# Used by scripts/test, scripts/bench and tests/fault/run.sh.
+vs_stack_throwaway() {
+  local name=$1
+  VS_STATE=$(mktemp -d "/tmp/vsession-$name.XXXXXX")
+  chmod 0755 "$VS_STATE"
+  VS_RUNTIME=$VS_STATE/run
+  install -d -m 0755 "$VS_RUNTIME"
+  VS_PG_DATA=$VS_STATE/pg
+  VS_BUILD=$2
+  VS_HTTPS_PORT=$(vs_free_port)
+  VS_HTTP_PORT=$(vs_free_port)
+  VS_PG_PORT=$(vs_free_port)
 }
 
 # Sets the stack's variables from a state folder and ports, then starts it all.

@@ -43,15 +43,7 @@ root=$(cd "$here/../.." && pwd)
 if [ "$own" -eq 1 ]; then
   # shellcheck source=scripts/lib/common.sh
   . "$root/scripts/lib/common.sh"
-  VS_STATE=$(mktemp -d /tmp/vsession-fault.XXXXXX)
-  chmod 0755 "$VS_STATE"
-  VS_RUNTIME=$VS_STATE/run
-  install -d -m 0755 "$VS_RUNTIME"
-  VS_PG_DATA=$VS_STATE/pg
-  VS_BUILD=${VSESSION_BUILD_DIR:-$root/build-test}
-  VS_HTTPS_PORT=$(vs_free_port)
-  VS_HTTP_PORT=$(vs_free_port)
-  VS_PG_PORT=$(vs_free_port)
+  vs_stack_throwaway fault "${VSESSION_BUILD_DIR:-$root/build-test}"
   VS_NGINX_WORKERS=2
   export VS_PG_FSYNC=off
   cleanup() {
