@@ -197,6 +197,51 @@ static void read_params(FCGX_Request *fr, struct vs_request *req)
 	}
 }
 
+/*
+ * The body of a request that takes one (bWanted): application/json, read
+ * whole, one strict JSON object with no NUL in its texts, into req->pJson.
+ * A request that takes none must send none. False after answering 415,
+ * 400 or 422.
+ */
+static bool read_json_body(FCGX_Request *fr, struct vs_ctx *ctx, struct vs_buf *pBody, bool bWanted)
+{
+	struct vs_request *req = ctx->req;
+	struct vs_response *res = ctx->res;
+	bool bHasBody = req->iContentLength > 0;
+	const char *zNulField = NULL;
+
+	if (!bWanted) {
+		if (!bHasBody)
+			return true;
+		vs_http_error(res, 415, "unsupported_media_type", "This request takes no body.", NULL);
+		return false;
+	}
+	if (!vs_http_is_json(req->zContentType)) {
+		vs_http_error(res, 415, "unsupported_media_type",
+			      "Send the body as application/json.", NULL);
+		return false;
+	}
+	if (!bHasBody || !read_body(fr, pBody, (size_t)req->iContentLength)) {
+		vs_http_error(res, 400, "invalid_json", "The body must be a JSON object.", NULL);
+		return false;
+	}
+	req->zBody = pBody->zData;
+	req->nBody = pBody->nLen;
+	req->pJson = vs_json_parse_object_nul(req->zBody, req->nBody, &zNulField);
+	if (req->pJson == NULL) {
+		vs_http_error(res, 400, "invalid_json",
+			      "The body must be one JSON object in valid UTF-8, without duplicate keys.", NULL);
+		return false;
+	}
+	if (zNulField != NULL) {
+		/* valid JSON, but no text we keep may hold a NUL character */
+		vs_http_error(res, 422, "validation_failed",
+			      "A text must not contain the NUL character (\\u0000).", zNulField);
+		return false;
+	}
+	return true;
+}
+
 /* Runs one request through every step named at the top of this file. */
 static void handle(FCGX_Request *fr, struct vs_ctx *ctx, struct vs_buf *pBody, struct vs_slot *pSlot)
 {
@@ -239,37 +284,8 @@ static void handle(FCGX_Request *fr, struct vs_ctx *ctx, struct vs_buf *pBody, s
 		return;
 	if (!(m->fFlags & VS_RF_PUBLIC) && !vs_cookie_request_allowed(ctx))
 		return;
-	if ((m->fFlags & VS_RF_BODY) || ((m->fFlags & VS_RF_BODY_OPTIONAL) && bHasBody)) {
-		if (!vs_http_is_json(req->zContentType)) {
-			vs_http_error(res, 415, "unsupported_media_type",
-				      "Send the body as application/json.", NULL);
-			return;
-		}
-		if (!bHasBody || !read_body(fr, pBody, (size_t)req->iContentLength)) {
-			vs_http_error(res, 400, "invalid_json", "The body must be a JSON object.", NULL);
-			return;
-		}
-		req->zBody = pBody->zData;
-		req->nBody = pBody->nLen;
-		{
-			const char *zNulField = NULL;
-			req->pJson = vs_json_parse_object_nul(req->zBody, req->nBody, &zNulField);
-			if (req->pJson == NULL) {
-				vs_http_error(res, 400, "invalid_json",
-					      "The body must be one JSON object in valid UTF-8, without duplicate keys.", NULL);
-				return;
-			}
-			if (zNulField != NULL) {
-				/* valid JSON, but no text we keep may hold a NUL character */
-				vs_http_error(res, 422, "validation_failed",
-					      "A text must not contain the NUL character (\\u0000).", zNulField);
-				return;
-			}
-		}
-	} else if (bHasBody) {
-		vs_http_error(res, 415, "unsupported_media_type", "This request takes no body.", NULL);
+	if (!read_json_body(fr, ctx, pBody, (m->fFlags & VS_RF_BODY) || ((m->fFlags & VS_RF_BODY_OPTIONAL) && bHasBody)))
 		return;
-	}
 #ifdef VSESSION_TESTING
 	{
 		/* tests make the Nth append of this request fail, as if memory ran out */

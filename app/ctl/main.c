@@ -293,6 +293,39 @@ static bool nginx_safe(const char *z, const char *zAlso)
 }
 
 /*
+ * The site's path prefix from VSESSION_PUBLIC_URL (zPublic, may be NULL):
+ * "" at the root, else "/path" without a trailing slash, into zPrefix.
+ * 0, or 1 after saying why it cannot be used.
+ */
+static int public_prefix(const char *zPublic, char zPrefix[256])
+{
+	const char *zPath;
+
+	zPrefix[0] = '\0';
+	if (zPublic == NULL || zPublic[0] == '\0')
+		return 0;
+	zPath = strstr(zPublic, "://");
+	zPath = zPath ? strchr(zPath + 3, '/') : NULL;
+	if (zPath != NULL) {
+		size_t n = strlen(zPath);
+		while (n > 0 && zPath[n - 1] == '/')
+			n--;
+		if (n >= 256 - 1) {
+			fprintf(stderr, "vsessionctl: nginx-config: the path of VSESSION_PUBLIC_URL is too long\n");
+			return 1;
+		}
+		memcpy(zPrefix, zPath, n);
+		zPrefix[n] = '\0';
+	}
+	if (!nginx_safe(zPrefix, "/-_")) {
+		fprintf(stderr, "vsessionctl: nginx-config: the path of VSESSION_PUBLIC_URL may have only "
+			"letters, digits, '-', '_' and '/' (got \"%s\")\n", zPrefix);
+		return 1;
+	}
+	return 0;
+}
+
+/*
  * Renders the nginx templates with the values of the same configuration the
  * API reads: the Jitsi host (Content-Security-Policy), the request timeout
  * (fastcgi_read_timeout), where the API listens (the upstream) and the path
@@ -321,26 +354,8 @@ static int cmd_nginx_config(int argc, char **argv)
 		else if (!strcmp(argv[i], "--templates") && i + 1 < argc) zTemplates = argv[++i];
 		else return usage_error("nginx-config: unknown option or missing value");
 	}
-	if (zPublic != NULL && zPublic[0] != '\0') {
-		const char *zPath = strstr(zPublic, "://");
-		zPath = zPath ? strchr(zPath + 3, '/') : NULL;
-		if (zPath != NULL) {
-			size_t n = strlen(zPath);
-			while (n > 0 && zPath[n - 1] == '/')
-				n--;
-			if (n >= sizeof(zPrefix) - 1) {
-				fprintf(stderr, "vsessionctl: nginx-config: the path of VSESSION_PUBLIC_URL is too long\n");
-				return 1;
-			}
-			memcpy(zPrefix, zPath, n);
-			zPrefix[n] = '\0';
-		}
-		if (!nginx_safe(zPrefix, "/-_")) {
-			fprintf(stderr, "vsessionctl: nginx-config: the path of VSESSION_PUBLIC_URL may have only "
-				"letters, digits, '-', '_' and '/' (got \"%s\")\n", zPrefix);
-			return 1;
-		}
-	}
+	if (public_prefix(zPublic, zPrefix) != 0)
+		return 1;
 	if (zPrefix[0] != '\0')
 		snprintf(zRedirect, sizeof(zRedirect), "location = %s {\n    return 301 %s/;\n}\n", zPrefix, zPrefix);
 	if (zJitsi == NULL || zJitsi[0] == '\0') {
