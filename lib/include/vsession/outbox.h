@@ -1,0 +1,63 @@
+/*
+ * outbox.h — the email outbox: claiming, settling and listing messages.
+ *
+ * Rows are written by triggers and by the API in the transaction of the
+ * change that causes them (sql/migrations/005_outbox.sql). A sender claims
+ * one due row at a time inside a transaction with FOR UPDATE SKIP LOCKED, so
+ * any number of senders on any number of hosts never take the same row; it
+ * keeps that transaction (and the row lock) open while it talks SMTP and
+ * settles the row in it before COMMIT. A sender that dies at any point
+ * releases the lock with its connection and the row is due again.
+ */
+#ifndef VSESSION_OUTBOX_H
+#define VSESSION_OUTBOX_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "vsession/buf.h"
+#include "vsession/db.h"
+#include "vsession/error.h"
+
+/* Columns of a claimed row (vs_outbox_claim). */
+enum {
+	OB_ID, OB_KIND, OB_EMAIL, OB_NAME, OB_MESSAGE_ID, OB_PASSWORD, OB_URL, OB_PRACTICE,
+	OB_TITLE, OB_WHEN, OB_END_TIME, OB_ZONE, OB_OLD_WHEN, OB_START_US, OB_END_US,
+	OB_SEQUENCE, OB_CREATED_US, OB_SESSION_ID, OB_USER_ID, OB_DROP, OB_ATTEMPTS, OB_NOW_US,
+	OB__COUNT
+};
+
+/*
+ * BEGIN, then locks the oldest due pending row no other sender holds and
+ * reads everything its message needs (times already in the recipient's
+ * zone, the title only when the partner allows it). *ppRow gets a result
+ * with 0 rows (nothing due; the transaction is ended) or 1 row (the
+ * transaction stays open until one vs_outbox_settle call).
+ */
+enum vs_err vs_outbox_claim(struct vs_db *db, PGresult **ppRow);
+
+enum vs_outbox_outcome {
+	VS_OUTBOX_SENT,      /* the SMTP server accepted it */
+	VS_OUTBOX_RETRY,     /* a temporary failure: try again after a back-off, or fail after the give-up time */
+	VS_OUTBOX_FAILED,    /* a permanent failure (5xx, unusable address) */
+	VS_OUTBOX_DROPPED,   /* no longer to be sent (reminder of a cancelled session, reminders off) */
+};
+
+/*
+ * Records the outcome of claimed row iId (zWhy: a short reason for people,
+ * or NULL) and COMMITs. RETRY waits iRetryBaseSec * 2^(attempts - 1), at most
+ * one hour, and turns into FAILED once the first try is iGiveUpSec old.
+ * Secrets in the payload (password, url) are cleared with SENT, FAILED and
+ * DROPPED. Rolls back and returns the error when it cannot commit.
+ */
+enum vs_err vs_outbox_settle(struct vs_db *db, int64_t iId, enum vs_outbox_outcome e, const char *zWhy,
+			     int iRetryBaseSec, int iGiveUpSec);
+
+/* Milliseconds until the next pending row is due (0 when one is due now, -1 when none is pending). */
+enum vs_err vs_outbox_next_due_ms(struct vs_db *db, int64_t *piMs);
+
+/* vsessionctl outbox: pending and failed rows as text lines into out. */
+enum vs_err vs_outbox_list(struct vs_db *db, struct vs_buf *out);
+/* vsessionctl outbox retry ID: a failed (or pending) row becomes due now. VS_ERR_NOT_FOUND otherwise. */
+enum vs_err vs_outbox_retry(struct vs_db *db, int64_t iId);
+
+#endif
