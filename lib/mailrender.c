@@ -277,7 +277,7 @@ static void render_text(struct vs_buf *t, const struct vs_mail *m, const struct 
 	if (c->zNote2 != NULL)
 		vs_buf_printf(t, "%s\r\n", c->zNote2);
 	if (m->zUnsubscribeUrl != NULL)
-		vs_buf_printf(t, "\r\nNo more reminders: %s\r\n", m->zUnsubscribeUrl);
+		vs_buf_printf(t, "\r\nNo more reminders? Turn them off in your settings: %s/settings\r\n", m->zPublicUrl);
 }
 
 static void render_html(struct vs_buf *h, const struct vs_mail *m, const struct content *c)
@@ -328,9 +328,9 @@ static void render_html(struct vs_buf *h, const struct vs_mail *m, const struct 
 		vs_buf_puts(h, "</p>");
 	}
 	if (m->zUnsubscribeUrl != NULL) {
-		vs_buf_puts(h, "<p style=\"font-size:12px;color:#7b8794\"><a href=\"");
-		put_html(h, m->zUnsubscribeUrl);
-		vs_buf_puts(h, "\">No more reminders</a></p>");
+		vs_buf_puts(h, "<p style=\"font-size:12px;color:#7b8794\">No more reminders? <a href=\"");
+		put_html(h, m->zPublicUrl);
+		vs_buf_puts(h, "/settings\">Turn them off in your settings</a>.</p>");
 	}
 	vs_buf_puts(h, "</div></body></html>\r\n");
 }

@@ -13,7 +13,11 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "vsession/crypto.h"
+#include "vsession/json.h"
+#include "vsession/loginkeys.h"
 #include "vsession/outbox.h"
+#include "vsession/store.h"
 
 #define LOCAL_DAY "'FMDay, FMDD FMMonth YYYY, HH24:MI'"
 
@@ -165,6 +169,154 @@ enum vs_err vs_outbox_retry(struct vs_db *db, int64_t iId)
 	enum vs_err rc = vs_db_exec(db, &stRetry, az, &r);
 
 	if (rc != VS_OK)
+		return rc;
+	rc = PQntuples(r) == 1 ? VS_OK : VS_ERR_NOT_FOUND;
+	PQclear(r);
+	return rc;
+}
+
+/* ---- what the API offers ------------------------------------------------ */
+
+static struct vs_stmt stOwner = VS_STMT("outbox_session_owner", 1, true,
+	"SELECT partner_id, status, (extract(epoch FROM end_date) * 1000000)::int8"
+	" FROM video_sessions WHERE id = $1");
+
+/* VS_OK when the caller is the partner who owns session iId; VS_ERR_NOT_FOUND otherwise. */
+static enum vs_err owner_only(struct vs_db *db, const struct vs_view *v, int64_t iId, bool *pbOpen)
+{
+	char zId[24];
+	const char *az[1] = { vs_db_param_i64(zId, iId) };
+	PGresult *r;
+	enum vs_err rc = vs_db_exec(db, &stOwner, az, &r);
+
+	if (rc != VS_OK)
+		return rc;
+	if (PQntuples(r) != 1 || v->c->eRole != VS_ROLE_PARTNER || vs_db_i64(r, 0, 0) != v->c->iId)
+		rc = VS_ERR_NOT_FOUND;
+	else if (pbOpen != NULL)
+		*pbOpen = strcmp(PQgetvalue(r, 0, 1), "cancelled") != 0 && vs_db_i64(r, 0, 2) > v->iNowUs;
+	PQclear(r);
+	return rc;
+}
+
+#define MESSAGE_COLS \
+	" id, kind, status, recipient_email, coalesce(recipient_name, ''), attempts," \
+	" (extract(epoch FROM created_at) * 1000000)::int8, (extract(epoch FROM not_before) * 1000000)::int8," \
+	" (extract(epoch FROM sent_at) * 1000000)::int8, last_error"
+
+static struct vs_stmt stMessages = VS_STMT("outbox_session_messages", 1, true,
+	"SELECT" MESSAGE_COLS " FROM outbox WHERE video_session_id = $1 ORDER BY created_at DESC, id DESC LIMIT 200");
+
+static void message_json(struct vs_buf *b, const PGresult *r, int i)
+{
+	vs_json_key(b, "id", true);
+	vs_json_i64(b, vs_db_i64(r, i, 0));
+	vs_json_key(b, "kind", false);
+	vs_json_str(b, PQgetvalue(r, i, 1));
+	vs_json_key(b, "status", false);
+	vs_json_str(b, PQgetvalue(r, i, 2));
+	vs_json_key(b, "recipient_email", false);
+	vs_json_str(b, PQgetvalue(r, i, 3));
+	vs_json_key(b, "recipient_name", false);
+	vs_json_str(b, PQgetvalue(r, i, 4));
+	vs_json_key(b, "attempts", false);
+	vs_json_i64(b, vs_db_i64(r, i, 5));
+	vs_json_key(b, "created_at", false);
+	vs_json_time(b, vs_db_i64(r, i, 6));
+	vs_json_key(b, "not_before", false);
+	vs_json_time(b, vs_db_i64(r, i, 7));
+	vs_json_key(b, "sent_at", false);
+	if (PQgetisnull(r, i, 8))
+		vs_json_null(b);
+	else
+		vs_json_time(b, vs_db_i64(r, i, 8));
+	vs_json_key(b, "last_error", false);
+	if (PQgetisnull(r, i, 9))
+		vs_json_null(b);
+	else
+		vs_json_str(b, PQgetvalue(r, i, 9));
+	vs_buf_putc(b, '}');
+}
+
+enum vs_err vs_session_messages(struct vs_db *db, const struct vs_view *v, int64_t iId, struct vs_buf *out)
+{
+	char zId[24];
+	const char *az[1] = { vs_db_param_i64(zId, iId) };
+	PGresult *r;
+	enum vs_err rc = owner_only(db, v, iId, NULL);
+
+	if (rc != VS_OK)
+		return rc;
+	if ((rc = vs_db_exec(db, &stMessages, az, &r)) != VS_OK)
+		return rc;
+	vs_buf_puts(out, "{\"messages\":[");
+	for (int i = 0; i < PQntuples(r); i++) {
+		vs_buf_puts(out, i == 0 ? "{" : ",{");
+		message_json(out, r, i);
+	}
+	vs_buf_puts(out, "]}");
+	PQclear(r);
+	return out->bFailed ? VS_ERR_NOMEM : VS_OK;
+}
+
+/* The session as it is now, with its current SEQUENCE, to its client; audited in the same statement. */
+static struct vs_stmt stResend = VS_STMT("outbox_resend_invitation", 4, false,
+	"WITH m AS (INSERT INTO outbox (kind, recipient_user_id, recipient_email, recipient_name, video_session_id, payload)"
+	"  SELECT 'session_scheduled', u.id, u.email, u.name, s.id, outbox_session_payload(s, s.sequence)"
+	"    FROM video_sessions s JOIN users u ON u.id = s.user_id"
+	"   WHERE s.id = $1 AND s.partner_id = $2 AND s.status <> 'cancelled' AND s.end_date > now()"
+	"  RETURNING" MESSAGE_COLS "),"
+	" a AS (INSERT INTO audit_log (actor_id, action, object_type, object_id, outcome, request_id, client_addr)"
+	"  SELECT $2, 'video_session.resend_invitation', 'video_session', $1, 'ok', $3, $4 FROM m)"
+	" SELECT * FROM m");
+
+enum vs_err vs_session_resend_invitation(struct vs_db *db, const struct vs_view *v, int64_t iId,
+					 struct vs_buf *out)
+{
+	char zId[24], zActor[24];
+	const char *az[4] = { vs_db_param_i64(zId, iId), vs_db_param_i64(zActor, v->c->iId),
+			      v->o != NULL ? v->o->zRequestId : NULL, v->o != NULL ? v->o->zClientAddr : NULL };
+	PGresult *r;
+	bool bOpen = false;
+	enum vs_err rc = owner_only(db, v, iId, &bOpen);
+
+	if (rc != VS_OK)
+		return rc;
+	if (!bOpen)
+		return VS_ERR_INVALID_STATE;
+	if ((rc = vs_db_exec(db, &stResend, az, &r)) != VS_OK)
+		return rc;
+	if (PQntuples(r) != 1) {
+		/* cancelled or ended between the two statements */
+		PQclear(r);
+		return VS_ERR_INVALID_STATE;
+	}
+	vs_buf_putc(out, '{');
+	message_json(out, r, 0);
+	PQclear(r);
+	return out->bFailed ? VS_ERR_NOMEM : VS_OK;
+}
+
+static struct vs_stmt stUnsubscribe = VS_STMT("outbox_unsubscribe", 1, false,
+	"UPDATE users SET email_reminders = false, updated_at = now() WHERE id = $1 RETURNING id");
+
+enum vs_err vs_email_unsubscribe(struct vs_db *db, const unsigned char *pSecret, size_t nSecret,
+				 int64_t iUser, const char *zMac)
+{
+	char zId[24], zWant[VS_KEYED_HASH_HEX];
+	const char *az[1];
+	PGresult *r;
+	enum vs_err rc;
+	bool bOk;
+
+	snprintf(zId, sizeof(zId), "%lld", (long long)iUser);
+	vs_keyed_hash_hex(pSecret, nSecret, VS_UNSUBSCRIBE_LABEL, zId, strlen(zId), zWant);
+	bOk = zMac != NULL && strlen(zMac) == 64 && zWant[0] != '\0' && vs_ct_equal(zWant, zMac, 64);
+	explicit_bzero(zWant, sizeof(zWant));
+	if (!bOk)
+		return VS_ERR_NOT_FOUND;
+	az[0] = zId;
+	if ((rc = vs_db_exec(db, &stUnsubscribe, az, &r)) != VS_OK)
 		return rc;
 	rc = PQntuples(r) == 1 ? VS_OK : VS_ERR_NOT_FOUND;
 	PQclear(r);

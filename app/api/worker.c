@@ -285,7 +285,7 @@ static void handle(FCGX_Request *fr, struct vs_ctx *ctx, struct vs_buf *pBody, s
 				return;
 			}
 		}
-	} else if (bHasBody) {
+	} else if (bHasBody && !(m->fFlags & VS_RF_BODY_IGNORED)) {
 		vs_http_error(res, 415, "unsupported_media_type", "This request takes no body.", NULL);
 		return;
 	}

@@ -89,7 +89,7 @@ static const char *env(const char *zVar)
 }
 
 /* An integer setting in [lo, hi] or its default; false (and a line on stderr) when malformed. */
-static bool env_int(const char *zVar, long iDefault, long lo, long hi, long *pv)
+static bool integer(const char *zVar, long iDefault, long lo, long hi, long *pv)
 {
 	const char *z = env(zVar);
 	char *zEnd;
@@ -156,15 +156,15 @@ static bool load_mail_config(struct mailer_config *m, const struct vs_config *cf
 	m->zFrom = strdup(z);
 	z = env("VSESSION_MAIL_LISTEN_URL");
 	m->zListenUrl = strdup(z != NULL ? z : cfg->zDatabaseUrl);
-	if (!env_int("VSESSION_SMTP_TIMEOUT", 30, 1, 600, &m->iTimeoutSec))
+	if (!integer("VSESSION_SMTP_TIMEOUT", 30, 1, 600, &m->iTimeoutSec))
 		return false;
-	if (!env_int("VSESSION_MAIL_POLL_SECONDS", 15, 1, 3600, &v))
+	if (!integer("VSESSION_MAIL_POLL_SECONDS", 15, 1, 3600, &v))
 		return false;
 	m->iPollSec = (int)v;
-	if (!env_int("VSESSION_MAIL_RETRY_SECONDS", 60, 1, 3600, &v))
+	if (!integer("VSESSION_MAIL_RETRY_SECONDS", 60, 1, 3600, &v))
 		return false;
 	m->iRetrySec = (int)v;
-	if (!env_int("VSESSION_MAIL_GIVE_UP_SECONDS", 86400, 1, 30 * 86400, &v))
+	if (!integer("VSESSION_MAIL_GIVE_UP_SECONDS", 86400, 1, 30 * 86400, &v))
 		return false;
 	m->iGiveUpSec = (int)v;
 	/* the host of the public URL: the Message-ID's and the calendar UID's domain */
@@ -175,14 +175,14 @@ static bool load_mail_config(struct mailer_config *m, const struct vs_config *cf
 	return m->zSmtpUrl && m->zFrom && m->zListenUrl && m->zHost;
 }
 
-/* The one-click unsubscribe link of user iUser: "<public>/api/email/unsubscribe/<id>.<hmac>". */
+/* The one-click unsubscribe link of user iUser: "<public>/api/email/unsubscribe?u=<id>&t=<hmac>". */
 static void unsubscribe_url(const struct vs_config *cfg, int64_t iUser, char *z, size_t n)
 {
 	char zId[24], zMac[VS_KEYED_HASH_HEX];
 
 	snprintf(zId, sizeof(zId), "%lld", (long long)iUser);
-	vs_keyed_hash_hex(cfg->pJwtSecret, cfg->nJwtSecret, "vsession unsubscribe v1", zId, strlen(zId), zMac);
-	snprintf(z, n, "%s/api/email/unsubscribe/%s.%s", cfg->zPublicUrl, zId, zMac);
+	vs_keyed_hash_hex(cfg->pJwtSecret, cfg->nJwtSecret, VS_UNSUBSCRIBE_LABEL, zId, strlen(zId), zMac);
+	snprintf(z, n, "%s/api/email/unsubscribe?u=%s&t=%s", cfg->zPublicUrl, zId, zMac);
 }
 
 static const char *text_or_null(const PGresult *r, int iCol)

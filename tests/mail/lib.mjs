@@ -9,14 +9,16 @@ import { sql, sleep } from '../api/lib.mjs';
 
 const BUILD = process.env.VSESSION_BUILD_DIR;
 
-// An SMTP server on a free port. behave(session, attempt) may return
-// {code, message} to refuse the message after DATA, or a delay in ms via {delayMs}.
+// An SMTP server on a free port. behave(recipient, attemptForThatRecipient, raw) may return
+// {code, message} to refuse the message after DATA, and/or {delayMs} to answer late.
 export async function startSmtp({ behave } = {}) {
   const messages = [];
+  const perRcpt = new Map();
   let attempts = 0;
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
+    disableReverseLookup: true,
     logger: false,
     onData(stream, session, callback) {
       const chunks = [];
@@ -24,7 +26,9 @@ export async function startSmtp({ behave } = {}) {
       stream.on('end', async () => {
         attempts += 1;
         const rawText = Buffer.concat(chunks).toString('utf8');
-        const b = behave ? await behave(session, attempts, rawText) : null;
+        const rcpt = session.envelope.rcptTo[0]?.address ?? '';
+        perRcpt.set(rcpt, (perRcpt.get(rcpt) ?? 0) + 1);
+        const b = behave ? await behave(rcpt, perRcpt.get(rcpt), rawText) : null;
         if (b?.delayMs) await sleep(b.delayMs);
         if (b?.code) {
           const err = new Error(b.message ?? 'refused');
@@ -100,4 +104,10 @@ export function outboxOf({ session, email }) {
 // Messages the server received for one address.
 export function to(smtp, email) {
   return smtp.messages.filter((m) => m.rcpt.includes(email));
+}
+
+// Rows other layers left pending (sessions the API tests made) are set aside, so each test
+// sees only its own messages.
+export function setAsidePending() {
+  sql("UPDATE outbox SET status = 'cancelled', last_error = 'set aside by the mail tests' WHERE status = 'pending'");
 }

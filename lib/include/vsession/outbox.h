@@ -60,4 +60,36 @@ enum vs_err vs_outbox_list(struct vs_db *db, struct vs_buf *out);
 /* vsessionctl outbox retry ID: a failed (or pending) row becomes due now. VS_ERR_NOT_FOUND otherwise. */
 enum vs_err vs_outbox_retry(struct vs_db *db, int64_t iId);
 
+
+/* ---- what the API offers ------------------------------------------------ */
+
+struct vs_view;
+
+/*
+ * GET /api/video-sessions/:id/messages: the emails of session iId, newest
+ * first, as {"messages":[...]} into out — kind, status, recipient, times,
+ * tries and the last error. Only the owning partner (VS_ERR_NOT_FOUND for
+ * anyone else, as if the session did not exist).
+ */
+enum vs_err vs_session_messages(struct vs_db *db, const struct vs_view *v, int64_t iId, struct vs_buf *out);
+
+/*
+ * POST /api/video-sessions/:id/messages/resend-invitation: queues the
+ * scheduled-session email again (without a password: it is not kept in
+ * clear) and writes the new message as JSON. VS_ERR_NOT_FOUND as above;
+ * VS_ERR_INVALID_STATE for a cancelled or ended session.
+ */
+enum vs_err vs_session_resend_invitation(struct vs_db *db, const struct vs_view *v, int64_t iId,
+					 struct vs_buf *out);
+
+/*
+ * The one-click unsubscribe (RFC 8058) of user iUser whose link carried
+ * zMac: when zMac is the HMAC the mailer made (vs_keyed_hash_hex with
+ * VS_UNSUBSCRIBE_LABEL under the server secret), reminders are turned off.
+ * VS_ERR_NOT_FOUND for a wrong MAC or an unknown user.
+ */
+#define VS_UNSUBSCRIBE_LABEL "vsession unsubscribe v1"
+enum vs_err vs_email_unsubscribe(struct vs_db *db, const unsigned char *pSecret, size_t nSecret,
+				 int64_t iUser, const char *zMac);
+
 #endif
