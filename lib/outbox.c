@@ -16,13 +16,23 @@
 #include "vsession/crypto.h"
 #include "vsession/json.h"
 #include "vsession/loginkeys.h"
+#include "vsession/mail.h"
 #include "vsession/outbox.h"
 #include "vsession/store.h"
 
 #define LOCAL_DAY "'FMDay, FMDD FMMonth YYYY, HH24:MI'"
 
-static struct vs_stmt stClaim = VS_STMT("outbox_claim", 0, false,
-	"SELECT o.id, o.kind, o.recipient_email, coalesce(o.recipient_name, ''), o.message_id,"
+/*
+ * c locks the row (the index outbox_due gives it at once, whatever the backlog) and yields
+ * its latest version: a row changed since the statement began is re-checked (still pending
+ * and due) and read as it is now. Everything else is joined to that row.
+ */
+static struct vs_stmt stClaim = VS_STMT("outbox_claim", 1, false,
+	"WITH o AS (SELECT id, kind, recipient_email, recipient_name, message_id, payload, attempts,"
+	"   video_session_id, recipient_user_id FROM outbox"
+	"  WHERE status = 'pending' AND not_before <= now()"
+	"  ORDER BY not_before, id LIMIT $1 FOR UPDATE SKIP LOCKED)"
+	" SELECT o.id, o.kind, o.recipient_email, coalesce(o.recipient_name, ''), o.message_id,"
 	"  o.payload->>'password', o.payload->>'url',"
 	"  coalesce(nullif(ps.practice_name, ''), pu.name, o.payload->>'partner_name', 'vsession'),"
 	"  CASE WHEN coalesce(ps.titles_in_email, false) THEN f.title END,"
@@ -39,7 +49,7 @@ static struct vs_stmt stClaim = VS_STMT("outbox_claim", 0, false,
 	"    CASE WHEN s.id IS NULL OR s.status = 'cancelled' OR s.end_date <= now() THEN 'session no longer upcoming' END"
 	"  END,"
 	"  o.attempts, (extract(epoch FROM now()) * 1000000)::int8"
-	" FROM outbox o"
+	" FROM o"
 	" LEFT JOIN video_sessions s ON s.id = o.video_session_id"
 	" LEFT JOIN users ru ON ru.id = o.recipient_user_id"
 	" CROSS JOIN LATERAL (SELECT"
@@ -58,25 +68,34 @@ static struct vs_stmt stClaim = VS_STMT("outbox_claim", 0, false,
 	" LEFT JOIN partner_settings ps ON ps.partner_id = f.pid"
 	" LEFT JOIN users pu ON pu.id = f.pid"
 	" CROSS JOIN LATERAL (SELECT coalesce(ru.timezone, pu.timezone, 'UTC') AS tz) z"
-	" WHERE o.status = 'pending' AND o.not_before <= now()"
-	" ORDER BY o.not_before, o.id LIMIT 1"
-	" FOR UPDATE OF o SKIP LOCKED");
+	" ORDER BY o.id");
 
-enum vs_err vs_outbox_claim(struct vs_db *db, PGresult **ppRow)
+enum vs_err vs_outbox_claim(struct vs_db *db, int nMax, PGresult **ppRows)
 {
+	char zMax[24];
+	const char *az[1] = { vs_db_param_i64(zMax, nMax) };
 	enum vs_err rc;
 
-	*ppRow = NULL;
+	*ppRows = NULL;
 	if ((rc = vs_db_command(db, "BEGIN")) != VS_OK)
 		return rc;
-	if ((rc = vs_db_exec(db, &stClaim, NULL, ppRow)) != VS_OK) {
+	if ((rc = vs_db_exec(db, &stClaim, az, ppRows)) != VS_OK) {
 		if (vs_db_in_transaction(db))
 			vs_db_command(db, "ROLLBACK");
 		return rc;
 	}
-	if (PQntuples(*ppRow) == 0)
+	if (PQntuples(*ppRows) == 0)
 		return vs_db_command(db, "COMMIT");
 	return VS_OK;
+}
+
+enum vs_err vs_outbox_commit(struct vs_db *db)
+{
+	enum vs_err rc = vs_db_command(db, "COMMIT");
+
+	if (rc != VS_OK && vs_db_in_transaction(db))
+		vs_db_command(db, "ROLLBACK");
+	return rc;
 }
 
 /*
@@ -110,11 +129,9 @@ enum vs_err vs_outbox_settle(struct vs_db *db, int64_t iId, enum vs_outbox_outco
 	PGresult *r;
 	enum vs_err rc = vs_db_exec(db, &stSettle, az, &r);
 
-	if (rc == VS_OK) {
+	if (rc == VS_OK)
 		PQclear(r);
-		rc = vs_db_command(db, "COMMIT");
-	}
-	if (rc != VS_OK && vs_db_in_transaction(db))
+	else if (vs_db_in_transaction(db))
 		vs_db_command(db, "ROLLBACK");
 	return rc;
 }
@@ -321,4 +338,24 @@ enum vs_err vs_email_unsubscribe(struct vs_db *db, const unsigned char *pSecret,
 	rc = PQntuples(r) == 1 ? VS_OK : VS_ERR_NOT_FOUND;
 	PQclear(r);
 	return rc;
+}
+
+static struct vs_stmt stGuestInvite = VS_STMT("outbox_guest_invite", 4, false,
+	"INSERT INTO outbox (kind, recipient_email, recipient_name, video_session_id, payload)"
+	" VALUES ('guest_invite', $2, $3, $1, jsonb_build_object('url', $4::text))");
+
+enum vs_err vs_outbox_guest_invite(struct vs_db *db, int64_t iId, const char *zEmail, const char *zName,
+				   const char *zUrl)
+{
+	char zId[24];
+	const char *az[4] = { vs_db_param_i64(zId, iId), zEmail, zName, zUrl };
+	PGresult *r;
+	enum vs_err rc;
+
+	if (!vs_mail_address_ok(zEmail))
+		return VS_ERR_INVALID;
+	if ((rc = vs_db_exec(db, &stGuestInvite, az, &r)) != VS_OK)
+		return rc;
+	PQclear(r);
+	return VS_OK;
 }

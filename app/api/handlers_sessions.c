@@ -11,6 +11,8 @@
 #include "auth.h"
 #include "handlers.h"
 #include "vsession/json.h"
+#include "vsession/mail.h"
+#include "vsession/outbox.h"
 #include "vsession/timeutil.h"
 
 #define CALENDAR_MAX_US (INT64_C(92) * 86400 * 1000000)
@@ -385,6 +387,12 @@ void vs_h_session_join(struct vs_ctx *ctx)
 	}
 }
 
+/* An invite's optional body: the guest's address (and name) to email the link to. */
+static const struct vs_field aInviteField[2] = {
+	{ "email", VS_F_STRING, false, false, 3, 254, 0 },
+	{ "name",  VS_F_STRING, false, false, 1, 100, 0 },
+};
+
 void vs_h_session_invite(struct vs_ctx *ctx)
 {
 	struct vs_outcome o;
@@ -392,10 +400,42 @@ void vs_h_session_invite(struct vs_ctx *ctx)
 	struct vs_view v = view(ctx, &org);
 	enum vs_err rc;
 
+	struct vs_value aMail[2];
+	bool bMail;
+
 	memset(&o, 0, sizeof(o));
-	if (ctx->req->pJson != NULL && !vs_h_form(ctx, NULL, 0, NULL))
+	if (ctx->req->pJson != NULL && !vs_h_form(ctx, aInviteField, 2, aMail))
 		return;
-	rc = vs_session_invite(ctx->db, &v, ctx->req->aId[0], &ctx->res->body, &o);
+	bMail = ctx->req->pJson != NULL && aMail[0].bPresent;
+	if (ctx->req->pJson != NULL && !bMail && aMail[1].bPresent) {
+		vs_h_invalid(ctx, "name", "name goes with email: the guest's name in the invite email.");
+		return;
+	}
+	if (bMail && !vs_mail_address_ok(aMail[0].z)) {
+		vs_h_invalid(ctx, "email", "email must be a plain address such as guest@example.org.");
+		return;
+	}
+	if (!bMail) {
+		rc = vs_session_invite(ctx->db, &v, ctx->req->aId[0], &ctx->res->body, &o);
+	} else if ((rc = vs_db_command(ctx->db, "BEGIN")) == VS_OK) {
+		/* the invite and its email commit together; the link is in the answer just written */
+		rc = vs_session_invite(ctx->db, &v, ctx->req->aId[0], &ctx->res->body, &o);
+		if (rc == VS_OK) {
+			const char *zUrl = strstr(vs_buf_str(&ctx->res->body), "\"invite_url\":\"");
+			char zLink[600];
+			size_t n = zUrl != NULL ? strcspn(zUrl + 14, "\"") : 0;
+
+			snprintf(zLink, sizeof(zLink), "%.*s", (int)n, zUrl != NULL ? zUrl + 14 : "");
+			rc = n == 0 || n >= sizeof(zLink) ? VS_ERR_INTERNAL
+				: vs_outbox_guest_invite(ctx->db, ctx->req->aId[0], aMail[0].z,
+							 aMail[1].bPresent ? aMail[1].z : NULL, zLink);
+			explicit_bzero(zLink, sizeof(zLink));
+		}
+		if (rc == VS_OK)
+			rc = vs_db_command(ctx->db, "COMMIT");
+		if (rc != VS_OK && vs_db_in_transaction(ctx->db))
+			vs_db_command(ctx->db, "ROLLBACK");
+	}
 	if (rc == VS_OK)
 		ctx->res->iStatus = 201;
 	else {

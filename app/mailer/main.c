@@ -2,21 +2,23 @@
  * main.c — vsession-mailer, the sender of the email outbox.
  *
  * Duties of the loop, in order, forever until SIGTERM/SIGINT:
- *   1. deliver every due outbox row, one at a time: claim it (a row lock,
- *      FOR UPDATE SKIP LOCKED, so senders on other hosts take other rows),
- *      render it, hand it to the SMTP server, record the outcome and commit;
+ *   1. deliver every due outbox row, a batch at a time: claim up to 20 (row
+ *      locks, FOR UPDATE SKIP LOCKED, so senders on other hosts take other
+ *      rows), render each, hand it to the SMTP server, record its outcome,
+ *      and commit the batch;
  *   2. sleep until the next row is due, a NOTIFY on vsession_outbox arrives
  *      (a trigger sends one for every row due now), or the polling interval
  *      passes — whichever is first. Polling alone delivers everything: LISTEN
  *      only makes it immediate, so a pooler that drops notifications
  *      (PgBouncer in transaction mode) costs latency, never a message.
  *
- * Delivery is at least once: the row is marked sent in the transaction that
- * holds its lock, committed right after the server's 250. A crash (or a lost
- * database) between that 250 and the COMMIT leaves the row pending with its
- * lock released, and the next claim sends it again with the same Message-ID
- * — the one possible duplicate per such crash. A crash anywhere else either
- * commits the 'sent' or never reached the server's 250.
+ * Delivery is at least once: a row is marked sent in the transaction that
+ * holds its lock, right after the server's 250, and the batch commits after
+ * its last message. A crash (or a lost database) before that COMMIT leaves
+ * the batch's rows pending with their locks released, and the next claim
+ * sends those the server had taken again, with the same Message-ID — at most
+ * one extra delivery of each message of the batch in flight. A crash
+ * anywhere else either committed 'sent' or never reached the server's 250.
  *
  * The program is separate from the API on purpose: the API's workers answer
  * in milliseconds and must never wait on SMTP; the mailer has its own unit,
@@ -185,55 +187,55 @@ static void unsubscribe_url(const struct vs_config *cfg, int64_t iUser, char *z,
 	snprintf(z, n, "%s/api/email/unsubscribe?u=%s&t=%s", cfg->zPublicUrl, zId, zMac);
 }
 
-static const char *text_or_null(const PGresult *r, int iCol)
+static const char *text_or_null(const PGresult *r, int i, int iCol)
 {
-	return PQgetisnull(r, 0, iCol) ? NULL : PQgetvalue(r, 0, iCol);
+	return PQgetisnull(r, i, iCol) ? NULL : PQgetvalue(r, i, iCol);
 }
 
 /*
- * Delivers the claimed row r (its transaction open) and settles it.
+ * Delivers row i of the claim r (its transaction open) and settles it.
  * Returns the database's answer to settling it.
  */
 static enum vs_err deliver(struct vs_db *db, struct smtp *s, const struct vs_config *cfg,
-			   const struct mailer_config *m, const PGresult *r)
+			   const struct mailer_config *m, const PGresult *r, int i)
 {
 	struct vs_mail mail;
 	struct vs_buf msg = VS_BUF_INIT;
 	char zWhy[300] = "", zUnsub[400];
-	int64_t iId = vs_db_i64(r, 0, OB_ID);
-	const char *zKind = PQgetvalue(r, 0, OB_KIND);
+	int64_t iId = vs_db_i64(r, i, OB_ID);
+	const char *zKind = PQgetvalue(r, i, OB_KIND);
 	enum vs_outbox_outcome e;
 	enum vs_err rc;
 
-	if (!PQgetisnull(r, 0, OB_DROP)) {
-		rc = vs_outbox_settle(db, iId, VS_OUTBOX_DROPPED, PQgetvalue(r, 0, OB_DROP), m->iRetrySec, m->iGiveUpSec);
-		fprintf(stderr, "vsession-mailer: outbox %lld (%s) not sent: %s\n", (long long)iId, zKind, PQgetvalue(r, 0, OB_DROP));
+	if (!PQgetisnull(r, i, OB_DROP)) {
+		rc = vs_outbox_settle(db, iId, VS_OUTBOX_DROPPED, PQgetvalue(r, i, OB_DROP), m->iRetrySec, m->iGiveUpSec);
+		fprintf(stderr, "vsession-mailer: outbox %lld (%s) not sent: %s\n", (long long)iId, zKind, PQgetvalue(r, i, OB_DROP));
 		return rc;
 	}
 	memset(&mail, 0, sizeof(mail));
 	mail.zKind = zKind;
-	mail.zToEmail = PQgetvalue(r, 0, OB_EMAIL);
-	mail.zToName = PQgetvalue(r, 0, OB_NAME);
+	mail.zToEmail = PQgetvalue(r, i, OB_EMAIL);
+	mail.zToName = PQgetvalue(r, i, OB_NAME);
 	mail.zFromEmail = m->zFrom;
-	mail.zPractice = PQgetvalue(r, 0, OB_PRACTICE);
-	mail.zMessageId = PQgetvalue(r, 0, OB_MESSAGE_ID);
+	mail.zPractice = PQgetvalue(r, i, OB_PRACTICE);
+	mail.zMessageId = PQgetvalue(r, i, OB_MESSAGE_ID);
 	mail.zHost = m->zHost;
 	mail.zPublicUrl = cfg->zPublicUrl;
-	mail.iDateUs = vs_db_i64(r, 0, OB_NOW_US);
-	mail.iSessionId = PQgetisnull(r, 0, OB_SESSION_ID) ? 0 : vs_db_i64(r, 0, OB_SESSION_ID);
-	mail.zTitle = text_or_null(r, OB_TITLE);
-	mail.zWhen = text_or_null(r, OB_WHEN);
-	mail.zEndTime = text_or_null(r, OB_END_TIME);
-	mail.zZone = text_or_null(r, OB_ZONE);
-	mail.zOldWhen = text_or_null(r, OB_OLD_WHEN);
-	mail.iStartUs = PQgetisnull(r, 0, OB_START_US) ? 0 : vs_db_i64(r, 0, OB_START_US);
-	mail.iEndUs = PQgetisnull(r, 0, OB_END_US) ? 0 : vs_db_i64(r, 0, OB_END_US);
-	mail.iCreatedUs = PQgetisnull(r, 0, OB_CREATED_US) ? mail.iDateUs : vs_db_i64(r, 0, OB_CREATED_US);
-	mail.iSequence = PQgetisnull(r, 0, OB_SEQUENCE) ? 0 : vs_db_i64(r, 0, OB_SEQUENCE);
-	mail.zPassword = text_or_null(r, OB_PASSWORD);
-	mail.zUrl = text_or_null(r, OB_URL);
-	if ((!strcmp(zKind, "reminder_24h") || !strcmp(zKind, "reminder_1h")) && !PQgetisnull(r, 0, OB_USER_ID)) {
-		unsubscribe_url(cfg, vs_db_i64(r, 0, OB_USER_ID), zUnsub, sizeof(zUnsub));
+	mail.iDateUs = vs_db_i64(r, i, OB_NOW_US);
+	mail.iSessionId = PQgetisnull(r, i, OB_SESSION_ID) ? 0 : vs_db_i64(r, i, OB_SESSION_ID);
+	mail.zTitle = text_or_null(r, i, OB_TITLE);
+	mail.zWhen = text_or_null(r, i, OB_WHEN);
+	mail.zEndTime = text_or_null(r, i, OB_END_TIME);
+	mail.zZone = text_or_null(r, i, OB_ZONE);
+	mail.zOldWhen = text_or_null(r, i, OB_OLD_WHEN);
+	mail.iStartUs = PQgetisnull(r, i, OB_START_US) ? 0 : vs_db_i64(r, i, OB_START_US);
+	mail.iEndUs = PQgetisnull(r, i, OB_END_US) ? 0 : vs_db_i64(r, i, OB_END_US);
+	mail.iCreatedUs = PQgetisnull(r, i, OB_CREATED_US) ? mail.iDateUs : vs_db_i64(r, i, OB_CREATED_US);
+	mail.iSequence = PQgetisnull(r, i, OB_SEQUENCE) ? 0 : vs_db_i64(r, i, OB_SEQUENCE);
+	mail.zPassword = text_or_null(r, i, OB_PASSWORD);
+	mail.zUrl = text_or_null(r, i, OB_URL);
+	if ((!strcmp(zKind, "reminder_24h") || !strcmp(zKind, "reminder_1h")) && !PQgetisnull(r, i, OB_USER_ID)) {
+		unsubscribe_url(cfg, vs_db_i64(r, i, OB_USER_ID), zUnsub, sizeof(zUnsub));
 		mail.zUnsubscribeUrl = zUnsub;
 	}
 	rc = vs_mail_render(&msg, &mail);
@@ -263,23 +265,37 @@ static enum vs_err deliver(struct vs_db *db, struct smtp *s, const struct vs_con
 	return rc;
 }
 
-/* Delivers due rows until none is due or a stop is asked. VS_ERR_UNAVAILABLE when the database is gone. */
+/*
+ * Delivers due rows until none is due or a stop is asked, CLAIM_BATCH at a
+ * time in one transaction: one claim and one commit for the batch, one
+ * settle per message. A crash inside a batch leaves all its rows pending:
+ * those the server already took are sent once more (at most one extra
+ * each), none is lost. VS_ERR_UNAVAILABLE when the database is gone.
+ */
+#define CLAIM_BATCH 20
 static enum vs_err drain(struct vs_db *db, struct smtp *s, const struct vs_config *cfg, const struct mailer_config *m)
 {
 	while (!bStop) {
 		PGresult *r;
-		enum vs_err rc = vs_outbox_claim(db, &r);
+		enum vs_err rc = vs_outbox_claim(db, CLAIM_BATCH, &r);
+		int n;
 
 		if (rc != VS_OK)
 			return rc;
-		if (PQntuples(r) == 0) {
-			PQclear(r);
-			return VS_OK;
-		}
-		rc = deliver(db, s, cfg, m, r);
+		n = PQntuples(r);
+		/* a stop asked for mid-batch ends it after the message in hand; the rest stay queued */
+		for (int i = 0; i < n && rc == VS_OK && !bStop; i++)
+			rc = deliver(db, s, cfg, m, r, i);
 		PQclear(r);
-		if (rc != VS_OK)
+		if (n == 0)
+			return VS_OK;
+		if (rc == VS_OK)
+			rc = vs_outbox_commit(db);
+		if (rc != VS_OK) {
+			fprintf(stderr, "vsession-mailer: recording a batch of %d failed (%s); its messages stay queued\n",
+				n, vs_strerror(rc));
 			return rc;
+		}
 	}
 	return VS_OK;
 }

@@ -29,7 +29,8 @@ CREATE TABLE outbox (
 	created_at        timestamptz NOT NULL DEFAULT now(),
 	sent_at           timestamptz
 );
-CREATE INDEX outbox_due ON outbox (not_before) WHERE status = 'pending';
+-- The senders' claim order: oldest due first, ties by id (a bulk insert shares one not_before).
+CREATE INDEX outbox_due ON outbox (not_before, id) WHERE status = 'pending';
 CREATE INDEX outbox_session ON outbox (video_session_id) WHERE video_session_id IS NOT NULL;
 
 -- What each person wants: reminders may be turned off by anyone for themselves.

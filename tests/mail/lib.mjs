@@ -83,14 +83,15 @@ export function startMailer(smtpUrl, env = {}) {
   };
 }
 
-// Waits until pred() is truthy (polling), or throws after ms.
+// Waits until pred() is truthy (polling every 100 ms), or throws after ms. A pred that runs psql
+// blocks this process, the recording SMTP server included, while psql runs: poll gently.
 export async function waitFor(pred, ms = 15000, what = 'condition') {
   const end = Date.now() + ms;
   for (;;) {
     const v = await pred();
     if (v) return v;
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
+    await sleep(100);
   }
 }
 

@@ -163,3 +163,29 @@ test('CR/LF in every field that reaches a header never makes a header or a recip
   const row = await waitFor(() => sql(`SELECT status, last_error FROM outbox WHERE id = ${id} AND status <> 'pending'`)[0], 15000, 'settled');
   assert.deepEqual(row, ['failed', 'invalid recipient address']);
 });
+
+test('a guest invite by email: the link reaches the guest, in the partner\'s zone, and leaves the outbox once sent', async () => {
+  const p = await practice();
+  const s = await schedule(p, 3 * 24 * 60);
+  const guest = `guest-${p.client.id}@guest.example`;
+  const bad = await api('POST', `/api/video-sessions/${s.id}/invite`, { token: p.partner.token, body: { email: 'not an address' } });
+  assert.equal(bad.status, 422);
+  assert.equal(bad.json.error.field, 'email');
+  const noMail = await api('POST', `/api/video-sessions/${s.id}/invite`, { token: p.partner.token, body: { name: 'Gia' } });
+  assert.equal(noMail.status, 422);
+  assert.equal(sql(`SELECT count(*) FROM invites WHERE video_session_id = ${s.id}`)[0][0], '0', 'refused invites made nothing');
+  const r = await api('POST', `/api/video-sessions/${s.id}/invite`, { token: p.partner.token, body: { email: guest, name: 'Gia Guest' } });
+  assert.equal(r.status, 201, r.text);
+  const [msg] = await waitFor(() => to(smtp, guest).length === 1 && to(smtp, guest), 15000, 'the guest invite');
+  assert.match(msg.parsed.subject, /^Invitation: video session on /);
+  assert.equal(msg.parsed.to.value[0].name, 'Gia Guest');
+  assert.ok(msg.parsed.text.includes(r.json.invite_url), 'the invite link');
+  // the guest has no account: the time is given in the partner's zone (Europe/Berlin)
+  assert.ok(msg.parsed.text.includes('(Europe/Berlin)'));
+  const row = outboxOf({ email: guest })[0];
+  assert.equal(row.kind, 'guest_invite');
+  assert.equal(row.status, 'sent');
+  assert.equal(row.payload.url, undefined, 'the invite link is not kept');
+  // a client cannot invite, by email or not
+  assert.equal((await api('POST', `/api/video-sessions/${s.id}/invite`, { token: p.client.token, body: { email: guest } })).status, 403);
+});

@@ -6,6 +6,9 @@
 // dropped for cancelled sessions, carrying List-Unsubscribe.
 import test from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import ICAL from 'ical.js';
 import { api, practice, minutesFromNow, sql } from '../api/lib.mjs';
 import { startSmtp, startMailer, waitFor, outboxOf, to, setAsidePending } from './lib.mjs';
@@ -205,6 +208,18 @@ test('titles only with the partner\'s consent; the password only when asked for 
   assert.equal(calendarOf(msg).event.getFirstPropertyValue('summary'), TITLE);
   assert.ok(msg.parsed.text.includes(`Session password: ${s.password}`), 'the password the partner chose to send');
   assert.ok(!allText(msg).includes(NOTES));
+  // a picture of the message as a mail program shows it (README, docs/screenshots/)
+  const dir = process.env.VSESSION_SCREENSHOT_DIR;
+  if (dir) {
+    mkdirSync(dir, { recursive: true });
+    const html = path.join(process.env.VSESSION_STATE_DIR, 'email-session-scheduled.html');
+    writeFileSync(html, msg.parsed.html.replace(s.password, '482913'));
+    const shot = spawnSync(process.env.VSESSION_CHROMIUM || '/usr/bin/chromium', ['--headless', '--no-sandbox', '--disable-gpu',
+      '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--hide-scrollbars',
+      `--user-data-dir=${path.join(process.env.VSESSION_STATE_DIR, 'chromium-mail')}`, '--window-size=720,760',
+      `--screenshot=${path.join(dir, 'email-session-scheduled.png')}`, `file://${html}`], { encoding: 'utf8', timeout: 60000 });
+    assert.equal(shot.status, 0, shot.stderr);
+  }
   // and it leaves the outbox once sent
   const row = outboxOf({ session: s.id }).find((o) => o.kind === 'session_scheduled');
   assert.equal(row.payload.password, undefined);

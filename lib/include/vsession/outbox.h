@@ -3,10 +3,10 @@
  *
  * Rows are written by triggers and by the API in the transaction of the
  * change that causes them (sql/migrations/005_outbox.sql). A sender claims
- * one due row at a time inside a transaction with FOR UPDATE SKIP LOCKED, so
- * any number of senders on any number of hosts never take the same row; it
- * keeps that transaction (and the row lock) open while it talks SMTP and
- * settles the row in it before COMMIT. A sender that dies at any point
+ * a small batch of due rows inside a transaction with FOR UPDATE SKIP LOCKED,
+ * so any number of senders on any number of hosts never take the same row;
+ * it keeps that transaction (and the row locks) open while it talks SMTP,
+ * settles each row in it as its answer comes, and commits the batch. A sender that dies at any point
  * releases the lock with its connection and the row is due again.
  */
 #ifndef VSESSION_OUTBOX_H
@@ -27,13 +27,16 @@ enum {
 };
 
 /*
- * BEGIN, then locks the oldest due pending row no other sender holds and
- * reads everything its message needs (times already in the recipient's
- * zone, the title only when the partner allows it). *ppRow gets a result
- * with 0 rows (nothing due; the transaction is ended) or 1 row (the
- * transaction stays open until one vs_outbox_settle call).
+ * BEGIN, then locks up to nMax of the oldest due pending rows no other
+ * sender holds and reads everything their messages need (times already in
+ * the recipient's zone, the title only when the partner allows it), in id
+ * order. *ppRows gets a result with 0 rows (nothing due; the transaction is
+ * ended) or more (the transaction stays open: one vs_outbox_settle per row,
+ * then vs_outbox_commit).
  */
-enum vs_err vs_outbox_claim(struct vs_db *db, PGresult **ppRow);
+enum vs_err vs_outbox_claim(struct vs_db *db, int nMax, PGresult **ppRows);
+/* Commits the settled rows of a claim (rolls back and returns the error when it cannot). */
+enum vs_err vs_outbox_commit(struct vs_db *db);
 
 enum vs_outbox_outcome {
 	VS_OUTBOX_SENT,      /* the SMTP server accepted it */
@@ -44,10 +47,10 @@ enum vs_outbox_outcome {
 
 /*
  * Records the outcome of claimed row iId (zWhy: a short reason for people,
- * or NULL) and COMMITs. RETRY waits iRetryBaseSec * 2^(attempts - 1), at most
+ * or NULL) in the claim's transaction. RETRY waits iRetryBaseSec * 2^(attempts - 1), at most
  * one hour, and turns into FAILED once the first try is iGiveUpSec old.
  * Secrets in the payload (password, url) are cleared with SENT, FAILED and
- * DROPPED. Rolls back and returns the error when it cannot commit.
+ * DROPPED. Rolls the whole claim back and returns the error when it fails.
  */
 enum vs_err vs_outbox_settle(struct vs_db *db, int64_t iId, enum vs_outbox_outcome e, const char *zWhy,
 			     int iRetryBaseSec, int iGiveUpSec);
@@ -91,5 +94,14 @@ enum vs_err vs_session_resend_invitation(struct vs_db *db, const struct vs_view 
 #define VS_UNSUBSCRIBE_LABEL "vsession unsubscribe v1"
 enum vs_err vs_email_unsubscribe(struct vs_db *db, const unsigned char *pSecret, size_t nSecret,
 				 int64_t iUser, const char *zMac);
+
+/*
+ * Queues a guest invite email for session iId to zEmail (a plain address,
+ * checked here: VS_ERR_INVALID otherwise) named zName (may be NULL), with
+ * the invite link zUrl, which leaves the outbox once sent. Meant to run in
+ * the transaction that made the invite, after it: both commit or neither.
+ */
+enum vs_err vs_outbox_guest_invite(struct vs_db *db, int64_t iId, const char *zEmail, const char *zName,
+				   const char *zUrl);
 
 #endif
