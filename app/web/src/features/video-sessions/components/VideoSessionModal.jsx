@@ -245,9 +245,9 @@ export function VideoSessionModal({ session, initial, clients, timezone, onClose
         {values.password_enabled && (!isEdit || values.regenerate_password || !session.password_enabled) && (
           <Field
             id="vs-email-password"
-            label="Email the details and the password to the client"
+            label="Send the details and this password by email"
             check
-            hint="The password exists in clear only now: it can be emailed only when it is made."
+            hint="To your client, with the invitation. The password exists in clear only now: it can be emailed only when it is made."
           >
             {(p) => (
               <input
