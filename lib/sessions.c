@@ -146,6 +146,24 @@ static struct vs_stmt stCreate = VS_STMT("session_create", 12, false,
 	" a AS (" VS_AUDIT_ROW("$1", "video_session.create", "video_session", "s.id", "$11", "$12", "s") ")"
 	" SELECT " SESSION_COLS " FROM s");
 
+/*
+ * The password the partner asked to email, for the outbox trigger of the next
+ * write in this transaction only (005_outbox.sql reads vsession.mail_password).
+ */
+static struct vs_stmt stMailPassword = VS_STMT("session_mail_password", 1, false,
+	"SELECT set_config('vsession.mail_password', $1, true)");
+
+static enum vs_err mail_password(struct vs_db *db, const char *zPw)
+{
+	const char *az[1] = { zPw };
+	PGresult *r;
+	enum vs_err rc = vs_db_exec(db, &stMailPassword, az, &r);
+
+	if (rc == VS_OK)
+		PQclear(r);
+	return rc;
+}
+
 /* Makes the random values a new session needs: room name, Jitsi password. */
 static enum vs_err new_room(char zRoom[64], char zJitsiPw[64])
 {
@@ -187,6 +205,10 @@ enum vs_err vs_session_create(struct vs_db *db, const struct vs_view *v,
 		vs_outcome_set(pOut, in->bCancel ? "status" : "regenerate_password", "This field is only for updates.");
 		return VS_ERR_INVALID;
 	}
+	if (in->bEmailPassword && !bPw) {
+		vs_outcome_set(pOut, "email_password", "A session without a password has no password to email.");
+		return VS_ERR_INVALID;
+	}
 	if (in->iStartUs < v->iNowUs) {
 		vs_outcome_set(pOut, "session_date", "session_date must not be in the past.");
 		return VS_ERR_INVALID;
@@ -213,7 +235,16 @@ enum vs_err vs_session_create(struct vs_db *db, const struct vs_view *v,
 	az[9] = in->bNotes ? in->zNotes : "";
 	az[10] = vs_origin_request_id(v->o);
 	az[11] = v->o != NULL ? v->o->zClientAddr : NULL;
-	rc = vs_db_exec(db, &stCreate, az, &r);
+	if (in->bEmailPassword) {
+		/* the password reaches the outbox trigger in the insert's own transaction */
+		if ((rc = vs_db_command(db, "BEGIN")) == VS_OK && (rc = mail_password(db, zPw)) == VS_OK &&
+		    (rc = vs_db_exec(db, &stCreate, az, &r)) == VS_OK && (rc = vs_db_command(db, "COMMIT")) != VS_OK)
+			PQclear(r);
+		if (rc != VS_OK && vs_db_in_transaction(db))
+			vs_db_command(db, "ROLLBACK");
+	} else {
+		rc = vs_db_exec(db, &stCreate, az, &r);
+	}
 	explicit_bzero(zHash, sizeof(zHash));
 	if (rc == VS_ERR_CONFLICT) {
 		vs_booking_conflict(db, v->c->iId, in->iStartUs,
@@ -470,7 +501,7 @@ enum vs_err vs_session_update(struct vs_db *db, const struct vs_view *v, int64_t
 	enum vs_err rc;
 	struct update_plan p;
 	bool bNothing = !in->bUser && !in->bTitle && !in->bStart && !in->bDuration && !in->bPasswordEnabled &&
-			!in->bNotes && !in->bCancel && !in->bRegenerate;
+			!in->bNotes && !in->bCancel && !in->bRegenerate && !in->bEmailPassword;
 
 	if ((rc = prepare_update(db, v, iId, in, bNothing, &k, pOut)) != VS_OK)
 		goto done;
@@ -496,6 +527,14 @@ enum vs_err vs_session_update(struct vs_db *db, const struct vs_view *v, int64_t
 	if (p.bNewPw && k.zHash[0] == '\0' && (rc = new_password(k.zPw, k.zHash)) != VS_OK)
 		goto out;
 	if (p.bClientChange && k.zRoom[0] == '\0' && (rc = new_room(k.zRoom, k.zJpw)) != VS_OK)
+		goto out;
+	if (in->bEmailPassword && !p.bNewPw) {
+		vs_outcome_set(pOut, "email_password", "The password can be emailed only by the request that makes it "
+			"(regenerate_password, or a new client).");
+		rc = VS_ERR_INVALID;
+		goto out;
+	}
+	if (in->bEmailPassword && (rc = mail_password(db, k.zPw)) != VS_OK)
 		goto out;
 	az[0] = zId;
 	az[1] = vs_db_param_i64(zU, p.iUser);

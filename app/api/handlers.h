@@ -41,6 +41,10 @@ void vs_h_calendar(struct vs_ctx *ctx);
 
 void vs_h_test_sleep(struct vs_ctx *ctx);
 
+void vs_h_session_messages(struct vs_ctx *ctx);
+void vs_h_session_resend_invitation(struct vs_ctx *ctx);
+void vs_h_email_unsubscribe(struct vs_ctx *ctx);
+
 /*
  * Validates the request body against aField (see jsonin.h). On failure
  * answers 422 validation_failed naming the field and returns false.

@@ -8,6 +8,8 @@
 #include "auth.h"
 #include "handlers.h"
 #include "vsession/json.h"
+#include "vsession/mail.h"
+#include "vsession/outbox.h"
 #include "vsession/timeutil.h"
 
 void vs_h_session_join(struct vs_ctx *ctx)
@@ -21,15 +23,64 @@ void vs_h_session_join(struct vs_ctx *ctx)
 		    200, "video_session", ctx->req->aId[0]);
 }
 
+/* An invite's optional body: the guest's address (and name) to email the link to. */
+static const struct vs_field aInviteField[2] = {
+	{ "email", VS_F_STRING, false, false, 3, 254, 0 },
+	{ "name",  VS_F_STRING, false, false, 1, 100, 0 },
+};
+
+/*
+ * The invite and its email in one transaction: the link is read back from
+ * the answer just written, queued, and wiped from this stack.
+ */
+static enum vs_err invite_by_email(struct vs_ctx *ctx, struct vs_h_call *k, const char *zEmail,
+				   const char *zName)
+{
+	enum vs_err rc = vs_db_command(ctx->db, "BEGIN");
+
+	if (rc != VS_OK)
+		return rc;
+	rc = vs_session_invite(ctx->db, &k->v, ctx->req->aId[0], &ctx->res->body, &k->o);
+	if (rc == VS_OK) {
+		const char *zUrl = strstr(vs_buf_str(&ctx->res->body), "\"invite_url\":\"");
+		char zLink[600];
+		size_t n = zUrl != NULL ? strcspn(zUrl + 14, "\"") : 0;
+
+		snprintf(zLink, sizeof(zLink), "%.*s", (int)n, zUrl != NULL ? zUrl + 14 : "");
+		rc = n == 0 || n >= sizeof(zLink) ? VS_ERR_INTERNAL
+			: vs_outbox_guest_invite(ctx->db, ctx->req->aId[0], zEmail, zName, zLink);
+		explicit_bzero(zLink, sizeof(zLink));
+	}
+	if (rc == VS_OK)
+		rc = vs_db_command(ctx->db, "COMMIT");
+	if (rc != VS_OK && vs_db_in_transaction(ctx->db))
+		vs_db_command(ctx->db, "ROLLBACK");
+	return rc;
+}
+
 void vs_h_session_invite(struct vs_ctx *ctx)
 {
+	struct vs_value aMail[2];
 	struct vs_h_call k;
+	bool bMail;
+	enum vs_err rc;
 
 	vs_h_begin(ctx, &k);
-	if (ctx->req->pJson != NULL && !vs_h_form(ctx, NULL, 0, NULL))
+	memset(aMail, 0, sizeof(aMail));
+	if (ctx->req->pJson != NULL && !vs_h_form(ctx, aInviteField, 2, aMail))
 		return;
-	vs_h_finish(ctx, &k, vs_session_invite(ctx->db, &k.v, ctx->req->aId[0], &ctx->res->body, &k.o), 201,
-		    "video_session", ctx->req->aId[0]);
+	bMail = ctx->req->pJson != NULL && aMail[0].bPresent;
+	if (!bMail && aMail[1].bPresent) {
+		vs_h_invalid(ctx, "name", "name goes with email: the guest's name in the invite email.");
+		return;
+	}
+	if (bMail && !vs_mail_address_ok(aMail[0].z)) {
+		vs_h_invalid(ctx, "email", "email must be a plain address such as guest@example.org.");
+		return;
+	}
+	rc = bMail ? invite_by_email(ctx, &k, aMail[0].z, aMail[1].bPresent ? aMail[1].z : NULL)
+		   : vs_session_invite(ctx->db, &k.v, ctx->req->aId[0], &ctx->res->body, &k.o);
+	vs_h_finish(ctx, &k, rc, 201, "video_session", ctx->req->aId[0]);
 }
 
 static const struct vs_field aGuestField[] = {

@@ -12,11 +12,13 @@
 #include "auth.h"
 #include "handlers.h"
 #include "vsession/json.h"
+#include "vsession/mail.h"
+#include "vsession/outbox.h"
 #include "vsession/timeutil.h"
 
 /* ---- video sessions ------------------------------------------------------ */
 
-enum { SF_USER, SF_TITLE, SF_START, SF_DURATION, SF_PW_ENABLED, SF_NOTES, SF_STATUS, SF_REGEN, SF__N };
+enum { SF_USER, SF_TITLE, SF_START, SF_DURATION, SF_PW_ENABLED, SF_NOTES, SF_STATUS, SF_REGEN, SF_EMAIL_PW, SF__N };
 
 static const struct vs_field aSessionField[SF__N] = {
 	[SF_USER]       = { "user_id",          VS_F_INT,    false, false, 1, INT64_C(9007199254740991), 0 },
@@ -27,6 +29,7 @@ static const struct vs_field aSessionField[SF__N] = {
 	[SF_NOTES]      = { "notes",            VS_F_STRING, false, false, 0, 10000, 0 },
 	[SF_STATUS]     = { "status",           VS_F_STRING, false, false, 1, 20, 0 },
 	[SF_REGEN]      = { "regenerate_password", VS_F_BOOL, false, false, 0, 0, 0 },
+	[SF_EMAIL_PW]   = { "email_password",   VS_F_BOOL,   false, false, 0, 0, 0 },
 };
 
 /* The body as a session input; false after answering 422. */
@@ -40,7 +43,14 @@ static bool session_input(struct vs_ctx *ctx, struct vs_session_input *in, bool 
 		aField[SF_USER].bRequired = aField[SF_TITLE].bRequired = true;
 		aField[SF_START].bRequired = aField[SF_DURATION].bRequired = true;
 	}
-	if (!vs_h_form(ctx, aField, bCreate ? SF_STATUS : SF__N, a))
+	if (bCreate) {
+		/* a create takes the fields before status, and email_password (in status's slot) */
+		aField[SF_STATUS] = aSessionField[SF_EMAIL_PW];
+		if (!vs_h_form(ctx, aField, SF_STATUS + 1, a))
+			return false;
+		a[SF_EMAIL_PW] = a[SF_STATUS];
+		a[SF_STATUS].bPresent = a[SF_REGEN].bPresent = false;
+	} else if (!vs_h_form(ctx, aField, SF__N, a))
 		return false;
 	memset(in, 0, sizeof(*in));
 	in->bUser = a[SF_USER].bPresent;
@@ -63,6 +73,7 @@ static bool session_input(struct vs_ctx *ctx, struct vs_session_input *in, bool 
 		in->bCancel = true;
 	}
 	in->bRegenerate = !bCreate && a[SF_REGEN].bPresent && a[SF_REGEN].i != 0;
+	in->bEmailPassword = a[SF_EMAIL_PW].bPresent && a[SF_EMAIL_PW].i != 0;
 	if (in->bStart && vs_h_beyond_horizon(ctx, in->iStartUs, 0)) {
 		vs_h_refuse_horizon(ctx, "session_date");
 		return false;

@@ -34,6 +34,9 @@ enum vs_route {
 	ROUTE_CALENDAR,
 	ROUTE_TEST_SLEEP,     /* only in VSESSION_TESTING builds */
 	ROUTE_SESSION_LOCKOUT,
+	ROUTE_SESSION_MESSAGES,
+	ROUTE_SESSION_RESEND,
+	ROUTE_EMAIL_UNSUBSCRIBE,
 	ROUTE__MAX
 };
 
@@ -43,6 +46,7 @@ enum vs_route_flag {
 	VS_RF_PUBLIC = 1,     /* no authentication */
 	VS_RF_BODY   = 2,     /* takes a JSON object body */
 	VS_RF_BODY_OPTIONAL = 4, /* may take one (an empty object is fine) */
+	VS_RF_BODY_IGNORED = 8,  /* any body of any type is accepted and not read (RFC 8058 one-click forms) */
 };
 
 struct vs_route_method {

@@ -54,4 +54,10 @@ const struct vs_route_def vs_aRoute[ROUTE__MAX] = {
 #endif
 	[ROUTE_SESSION_LOCKOUT] = { "/api/video-sessions/:id/password-lockout", "video-session.password-lockout",
 		{ M(VS_DELETE, vs_h_session_unlock, 0) }, 1 },
+	[ROUTE_SESSION_MESSAGES] = { "/api/video-sessions/:id/messages", "video-session.messages",
+		{ M(VS_GET, vs_h_session_messages, 0) }, 1 },
+	[ROUTE_SESSION_RESEND] = { "/api/video-sessions/:id/messages/resend-invitation", "video-session.resend-invitation",
+		{ M(VS_POST, vs_h_session_resend_invitation, VS_RF_BODY_OPTIONAL) }, 1 },
+	[ROUTE_EMAIL_UNSUBSCRIBE] = { "/api/email/unsubscribe", "email.unsubscribe",
+		{ M(VS_POST, vs_h_email_unsubscribe, VS_RF_PUBLIC | VS_RF_BODY_IGNORED) }, 1 },
 };

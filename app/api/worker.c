@@ -284,7 +284,9 @@ static void handle(FCGX_Request *fr, struct vs_ctx *ctx, struct vs_buf *pBody, s
 		return;
 	if (!(m->fFlags & VS_RF_PUBLIC) && !vs_cookie_request_allowed(ctx))
 		return;
-	if (!read_json_body(fr, ctx, pBody, (m->fFlags & VS_RF_BODY) || ((m->fFlags & VS_RF_BODY_OPTIONAL) && bHasBody)))
+	/* a one-click form (RFC 8058) may post any body: it is never read */
+	if (!(m->fFlags & VS_RF_BODY_IGNORED) &&
+	    !read_json_body(fr, ctx, pBody, (m->fFlags & VS_RF_BODY) || ((m->fFlags & VS_RF_BODY_OPTIONAL) && bHasBody)))
 		return;
 #ifdef VSESSION_TESTING
 	{

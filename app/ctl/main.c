@@ -22,6 +22,7 @@
 #include "vsession/db.h"
 #include "vsession/retention.h"
 #include "vsession/store.h"
+#include "outbox.h"
 
 /* Compiled-in defaults (CMakeLists.txt); the fallbacks are for a build without them. */
 #ifndef VSESSION_VERSION
@@ -53,6 +54,8 @@ static const char zUsage[] =
 	"  demo                          fill an empty database with demo data; prints the logins\n"
 	"  purge [--audit-days N]        delete expired rate-limit counters and ended logins;\n"
 	"                                with N, also audit rows older than N days (table owner only)\n"
+	"  outbox [retry ID]             list pending and failed emails (why each failed);\n"
+	"                                retry ID makes a failed one due again now\n"
 	"\n"
 	"  --version                     print the version\n"
 	"\n"
@@ -529,7 +532,7 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (strcmp(argv[1], "migrate") != 0 && strcmp(argv[1], "demo") != 0 && strcmp(argv[1], "purge") != 0 &&
-	    strcmp(argv[1], "nginx-config") != 0 &&
+	    strcmp(argv[1], "nginx-config") != 0 && strcmp(argv[1], "outbox") != 0 &&
 	    !(argc >= 3 && !strcmp(argv[1], "user") && !strcmp(argv[2], "add")) &&
 	    !(argc >= 3 && !strcmp(argv[1], "client") && !strcmp(argv[2], "link")))
 		return usage_error("unknown command");
@@ -551,6 +554,8 @@ int main(int argc, char **argv)
 		rc = cmd_demo(&cfg, argc - 2, argv + 2);
 	else if (!strcmp(argv[1], "purge"))
 		rc = cmd_purge(&cfg, argc - 2, argv + 2);
+	else if (!strcmp(argv[1], "outbox"))
+		rc = ctl_outbox(&cfg, argc - 2, argv + 2);
 	else if (!strcmp(argv[1], "user"))
 		rc = cmd_user_add(&cfg, argc - 3, argv + 3);
 	else

@@ -14,7 +14,8 @@ vs_die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 
 # Packages the stack needs to build and run.
 VS_RUN_PACKAGES=(build-essential cmake pkg-config libfcgi-dev libfcgi-bin libpq-dev libcjson-dev
-  libargon2-dev libjwt-dev libssl-dev postgresql-15 postgresql-contrib nginx openssl curl ca-certificates
+  libargon2-dev libjwt-dev libssl-dev libcurl4-openssl-dev postgresql-15 postgresql-contrib nginx openssl curl ca-certificates
+  python3
   nodejs npm)
 # And what the tests add: a browser, load and fault tools, sanitizers, fuzzing.
 VS_TEST_PACKAGES=(chromium fonts-dejavu-core clang libclang-rt-14-dev valgrind pgbouncer spawn-fcgi wrk
@@ -209,12 +210,44 @@ vs_wait_healthy() {
   vs_die "the stack did not become healthy (see $VS_STATE/api.log and $VS_STATE/nginx-state/error.log)"
 }
 
+# Starts vsession-mailer against $VSESSION_SMTP_URL, or, without one, against a catch-all SMTP
+# server for development (scripts/lib/mail-catcher.py) that writes every message to
+# $VS_STATE/mail/ (index.html lists them). Passes VSESSION_SMTP_USER, VSESSION_SMTP_PASSWORD_FILE
+# and VSESSION_MAIL_FROM through. Only scripts/run starts it: test layers start their own.
+vs_mailer_start() {
+  local url=${VSESSION_SMTP_URL:-} port i
+  if [ -z "$url" ]; then
+    port=$(vs_free_port)
+    install -d "$VS_STATE/mail"
+    python3 "$VS_ROOT/scripts/lib/mail-catcher.py" --port "$port" --dir "$VS_STATE/mail" >>"$VS_STATE/mail-catcher.log" 2>&1 &
+    echo $! > "$VS_STATE/mail-catcher.pid"
+    for i in $(seq 1 50); do
+      (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
+      sleep 0.1
+    done
+    url=smtp://127.0.0.1:$port
+  fi
+  env VSESSION_DATABASE_URL="$VS_API_URL" \
+      VSESSION_JWT_SECRET_FILE="$VS_STATE/jwt-secret" \
+      VSESSION_PUBLIC_URL="https://localhost:$VS_HTTPS_PORT" \
+      VSESSION_SMTP_URL="$url" \
+      VSESSION_MAIL_FROM="${VSESSION_MAIL_FROM:-sessions@vsession.localhost}" \
+      "$VS_BUILD/vsession-mailer" >>"$VS_STATE/mailer.log" 2>&1 &
+  echo $! > "$VS_STATE/mailer.pid"
+}
+
 # Stops whatever this state folder started; safe to call twice.
 vs_stack_stop() {
   local pid i
   if [ -f "$VS_STATE/nginx-state/nginx.pid" ]; then
     kill -QUIT "$(cat "$VS_STATE/nginx-state/nginx.pid")" 2>/dev/null || true
   fi
+  for pid in mailer mail-catcher; do
+    if [ -f "$VS_STATE/$pid.pid" ]; then
+      kill -TERM "$(cat "$VS_STATE/$pid.pid")" 2>/dev/null || true
+      rm -f "$VS_STATE/$pid.pid"
+    fi
+  done
   if [ -f "$VS_STATE/api.pid" ]; then
     pid=$(cat "$VS_STATE/api.pid")
     kill -TERM "$pid" 2>/dev/null || true

@@ -22,6 +22,7 @@ const EXPECT = {
   'POST /api/auth/login': { public: true },
   'POST /api/join/:id': { public: true },
   'GET /api/test/sleep': { public: true },
+  'POST /api/email/unsubscribe': { public: true },
 
   'POST /api/auth/logout': row('self.fresh-login', [204, 204, 204, 204, 204, 401]),
   'GET /api/auth/me': row('self', [200, 200, 200, 200, 200, 401]),
@@ -43,6 +44,9 @@ const EXPECT = {
   'POST /api/video-sessions/:id/invite': row('session', [201, 404, 403, 404, 403, 401]),
   // Clearing a session's password lockout is its partner's (issue 13, item 5).
   'DELETE /api/video-sessions/:id/password-lockout': row('session', [204, 404, 403, 404, 403, 401]),
+  // A session's emails are its partner's alone; for everyone else the session does not exist (404).
+  'GET /api/video-sessions/:id/messages': row('session', [200, 404, 404, 404, 404, 401]),
+  'POST /api/video-sessions/:id/messages/resend-invitation': row('session', [202, 404, 404, 404, 404, 401]),
   // The password check is the client's step: the partner needs none (403), admins cannot (403).
   'POST /api/video-sessions/:id/verify-password': row('session', [403, 404, 200, 404, 403, 401], { body: (c) => ({ password: c.session.password }) }),
   // Joined inside its window (no session password, so C1 needs no verification first).

@@ -394,6 +394,11 @@ function corpus(f) {
   add('calendar query: from and to a year apart', { method: 'GET', path: `/api/partners/${P}/calendar?from=2030-01-01T00:00:00Z&to=2031-01-01T00:00:00Z`, token: tok.partner }, E422, { field: 'to' });
   add('calendar query: no to', { method: 'GET', path: `/api/partners/${P}/calendar?from=2030-01-01T00:00:00Z`, token: tok.partner }, E422, { field: 'to' });
   add('calendar query: a raw quote and semicolon', { method: 'GET', path: `/api/partners/${P}/calendar?from='%3B&to=;`, token: tok.partner }, E422, { field: 'from' });
+  // the one-click unsubscribe link: only a link this server signed changes anything
+  add('unsubscribe: a forged signature', { method: 'POST', path: `/api/email/unsubscribe?u=${C}&t=${'0'.repeat(64)}` }, [404, 'not_found']);
+  add('unsubscribe: metacharacters for the user', { method: 'POST', path: `/api/email/unsubscribe?u=${enc("1 OR 1=1")}&t=${'a'.repeat(64)}` }, [404, 'not_found']);
+  add('unsubscribe: a NUL in the signature', { method: 'POST', path: `/api/email/unsubscribe?u=${C}&t=%00` }, E422, { field: 't' });
+  add('unsubscribe: an unknown parameter', { method: 'POST', path: `/api/email/unsubscribe?u=${C}&t=x&email=a@b` }, E422, { field: 'email' });
   add('token in the query string', { method: 'GET', path: `/api/auth/me?token=${tok.partner}` }, [401, 'unauthenticated']);
   add('test route: negative seconds', { method: 'GET', path: '/api/test/sleep?seconds=-5' }, E422, { field: 'seconds', testOnly: true });
   add('test route: unknown parameter', { method: 'GET', path: `/api/test/sleep?${enc("'; DROP TABLE users; --")}=1` }, E422, { field: "'; DROP TABLE users; --", testOnly: true });
@@ -415,6 +420,7 @@ function corpus(f) {
     ['POST', (id) => `/api/video-sessions/${id}/verify-password`, tok.client, { password: '1' }], ['POST', (id) => `/api/video-sessions/${id}/join`, tok.client],
     ['POST', (id) => `/api/video-sessions/${id}/invite`, tok.partner], ['GET', (id) => `/api/video-sessions/${id}/calendar.ics`, tok.client],
     ['DELETE', (id) => `/api/video-sessions/${id}/password-lockout`, tok.partner],
+    ['GET', (id) => `/api/video-sessions/${id}/messages`, tok.partner], ['POST', (id) => `/api/video-sessions/${id}/messages/resend-invitation`, tok.partner],
     ['POST', (id) => `/api/join/${id}`, null, { invite: 'x', name: 'n' }], ['GET', (id) => `/api/partners/${id}/appointments`, tok.partner],
     ['POST', (id) => `/api/partners/${id}/appointments`, tok.partner, apptBase], ['GET', (id) => `/api/appointments/${id}`, tok.partner],
     ['PUT', (id) => `/api/appointments/${id}`, tok.partner, { title: 'x' }], ['DELETE', (id) => `/api/appointments/${id}`, tok.partner],

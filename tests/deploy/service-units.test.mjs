@@ -172,7 +172,7 @@ test('without VSESSION_LISTEN and without a socket on fd 0 the API refuses to st
 function variablesInCode() {
   const vars = new Set();
   const files = [path.join(ROOT, 'lib', 'config.c')];
-  for (const d of ['app/api', 'app/ctl', 'lib']) {
+  for (const d of ['app/api', 'app/ctl', 'app/mailer', 'lib']) {
     for (const f of readdirSync(path.join(ROOT, d))) if (f.endsWith('.c')) files.push(path.join(ROOT, d, f));
   }
   for (const f of files) {

@@ -35,6 +35,7 @@ struct vs_session_input {
 	int         nDuration;
 	bool        bPasswordEnabledValue;
 	const char *zNotes;
+	bool        bEmailPassword;  /* email the password made by this request to the client (outbox) */
 };
 
 /*

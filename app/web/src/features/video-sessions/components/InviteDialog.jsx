@@ -1,18 +1,20 @@
 // A guest link for a session: made when the dialog opens (each new link
 // revokes the previous one), shown with a copy button.
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import { Modal } from '../../../components/Modal.jsx';
 import { CopyButton } from '../../../components/CopyButton.jsx';
 import { Loading } from '../../../components/Feedback.jsx';
 import { Field } from '../../../components/Field.jsx';
 import { useCreateInvite } from '../api/video-sessions.js';
+import { InviteByEmail } from './InviteByEmail.jsx';
 
 export function InviteDialog({ session, onClose }) {
   const invite = useCreateInvite();
   const { mutate } = invite;
   // One link per opening of the dialog: the id is the only dependency.
   useEffect(() => mutate(session.id), [mutate, session.id]);
-  const url = invite.data?.invite_url;
+  const [emailedUrl, setEmailedUrl] = useState(null);
+  const url = emailedUrl || invite.data?.invite_url;
   return (
     <Modal
       title="Guest invite link"
@@ -43,6 +45,7 @@ export function InviteDialog({ session, onClose }) {
           )}
         </Field>
       )}
+      {url && <InviteByEmail session={session} onSent={setEmailedUrl} />}
     </Modal>
   );
 }

@@ -11,6 +11,7 @@ import { dayKey, formatDateTime, formatDuration } from '../../../utils/time.js';
 import { ClientSelect } from '../../../components/ClientSelect.jsx';
 import { describeConflict } from '../../../utils/conflict.js';
 import { useCreateSession, useUpdateSession } from '../api/video-sessions.js';
+import { SessionEmails } from './SessionEmails.jsx';
 import {
   NOTES_MAX,
   TITLE_MAX,
@@ -78,9 +79,12 @@ export function VideoSessionModal({ session, initial, clients, timezone, onClose
       let saved;
       if (isEdit) {
         const body = toUpdateBody(values, session, timezone);
+        if (values.email_password && (body.regenerate_password || body.password_enabled)) body.email_password = true;
         saved = Object.keys(body).length ? await update.mutateAsync({ id: session.id, body }) : session;
       } else {
-        saved = await create.mutateAsync(toCreateBody(values, timezone));
+        const body = toCreateBody(values, timezone);
+        if (values.email_password && body.password_enabled) body.email_password = true;
+        saved = await create.mutateAsync(body);
       }
       onSaved?.(saved);
       if (saved.password || !isEdit) {
@@ -238,6 +242,23 @@ export function VideoSessionModal({ session, initial, clients, timezone, onClose
             )}
           </Field>
         )}
+        {values.password_enabled && (!isEdit || values.regenerate_password || !session.password_enabled) && (
+          <Field
+            id="vs-email-password"
+            label="Send the details and this password by email"
+            check
+            hint="To your client, with the invitation. The password exists in clear only now: it can be emailed only when it is made."
+          >
+            {(p) => (
+              <input
+                {...p}
+                type="checkbox"
+                checked={Boolean(values.email_password)}
+                onChange={(e) => set('email_password', e.target.checked)}
+              />
+            )}
+          </Field>
+        )}
         <Field
           id="vs-notes"
           label="Notes (only you see these)"
@@ -247,6 +268,7 @@ export function VideoSessionModal({ session, initial, clients, timezone, onClose
           {(p) => <textarea {...p} rows={3} value={values.notes} onChange={(e) => set('notes', e.target.value)} />}
         </Field>
       </form>
+      {isEdit && <SessionEmails session={session} timezone={timezone} />}
     </Modal>
   );
 }
