@@ -104,6 +104,15 @@ test('a partner adds a new client: account without password, link, hashed 7-day 
   assertError(none, 401, 'unauthenticated');
   assert.equal(none.text, wrong.text);
   assert.ok(sql(`SELECT count(*) FROM audit_log WHERE action = 'client.add' AND actor_id = ${p.id} AND object_id = ${id} AND outcome = 'ok'`)[0][0] === '1');
+  // and it costs what a wrong password costs (the dummy argon2id verify): medians of 5 tries each
+  const tNone = [], tWrong = [];
+  for (let i = 0; i < 5; i++) {
+    tNone.push((await request('POST', '/api/auth/login', { from, body: { email, password: `guess-${i}-xxxx` } })).ms);
+    tWrong.push((await request('POST', '/api/auth/login', { from, body: { email: p.email, password: `guess-${i}-xxxx` } })).ms);
+  }
+  const median = (xs) => [...xs].sort((x, y) => x - y)[xs.length >> 1];
+  console.log(`# login medians: no password yet ${median(tNone).toFixed(1)} ms, wrong password ${median(tWrong).toFixed(1)} ms`);
+  assert.ok(median(tNone) > 0.5 * median(tWrong), `no password ${median(tNone)} ms vs wrong ${median(tWrong)} ms: the dummy verify is missing`);
 });
 
 test('the client follows the link: password set, logged in like /api/auth/login, the link works once', async () => {
