@@ -237,6 +237,7 @@ enum vs_err vs_client_add(struct vs_db *db, const struct vs_view *v, int64_t iPa
 		}
 	} else {
 		PQclear(r);
+		r = NULL;
 		az[0] = zEmail;
 		az[1] = zName;
 		az[2] = zTimezone;
