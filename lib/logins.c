@@ -92,7 +92,8 @@ enum vs_err vs_login(struct vs_db *db, const struct vs_origin *o, const struct v
 	if (rc != VS_OK)
 		goto out;
 
-	if (bKnown)
+	/* an account whose owner never set a password (onboarding pending) fails like a wrong one */
+	if (bKnown && zHash[0] != '\0')
 		bMatch = vs_password_verify(zHash, pIn->zPassword, pIn->nPassword);
 	else
 		vs_password_verify_dummy(pIn->zPassword, pIn->nPassword);

@@ -5,6 +5,7 @@
  * test walks this same table, so a route added here is tested for every role.
  */
 #include "handlers.h"
+#include "handlers_account.h"
 #include "router.h"
 
 #define M(meth, fn, flags) { (meth), (fn), (flags) }
@@ -19,7 +20,7 @@ const struct vs_route_def vs_aRoute[ROUTE__MAX] = {
 	[ROUTE_ME] = { "/api/auth/me", "auth.me",
 		{ M(VS_GET, vs_h_me, 0) }, 1 },
 	[ROUTE_PARTNER_CLIENTS] = { "/api/partners/:id/clients", "partner.clients",
-		{ M(VS_GET, vs_h_partner_clients, 0) }, 1 },
+		{ M(VS_GET, vs_h_partner_clients, 0), M(VS_POST, vs_h_client_add, VS_RF_BODY) }, 2 },
 	[ROUTE_SESSIONS] = { "/api/video-sessions", "video-session.create",
 		{ M(VS_POST, vs_h_session_create, VS_RF_BODY) }, 1 },
 	[ROUTE_SESSION] = { "/api/video-sessions/:id", "video-session",
@@ -60,4 +61,14 @@ const struct vs_route_def vs_aRoute[ROUTE__MAX] = {
 		{ M(VS_POST, vs_h_session_resend_invitation, VS_RF_BODY_OPTIONAL) }, 1 },
 	[ROUTE_EMAIL_UNSUBSCRIBE] = { "/api/email/unsubscribe", "email.unsubscribe",
 		{ M(VS_POST, vs_h_email_unsubscribe, VS_RF_PUBLIC | VS_RF_BODY_IGNORED) }, 1 },
+	[ROUTE_SET_PASSWORD] = { "/api/auth/set-password", "auth.set-password",
+		{ M(VS_POST, vs_h_set_password, VS_RF_PUBLIC | VS_RF_BODY) }, 1 },
+	[ROUTE_PASSWORD_RESET] = { "/api/auth/password-reset", "auth.password-reset",
+		{ M(VS_POST, vs_h_password_reset, VS_RF_PUBLIC | VS_RF_BODY) }, 1 },
+	[ROUTE_PASSWORD_CHANGE] = { "/api/auth/password", "auth.password",
+		{ M(VS_POST, vs_h_password_change, VS_RF_BODY) }, 1 },
+	[ROUTE_MY_SETTINGS] = { "/api/me/settings", "me.settings",
+		{ M(VS_GET, vs_h_my_settings_get, 0), M(VS_PUT, vs_h_my_settings_put, VS_RF_BODY) }, 2 },
+	[ROUTE_PARTNER_SETTINGS] = { "/api/partners/:id/settings", "partner.settings",
+		{ M(VS_GET, vs_h_practice_settings_get, 0), M(VS_PUT, vs_h_practice_settings_put, VS_RF_BODY) }, 2 },
 };

@@ -55,6 +55,17 @@ const EXPECT = {
   'GET /api/appointments/:id': row('appointment', [200, 404, 404, 404, 200, 401]),
   'PUT /api/appointments/:id': row('appointment.fresh', [200, 404, 404, 404, 403, 401], { body: () => ({ title: randomText('Moved') }) }),
   'DELETE /api/appointments/:id': row('appointment.fresh', [204, 404, 404, 404, 403, 401]),
+  // Accounts (issues 16 and 18): links are public; a partner adds to their own client list only;
+  // everyone reads and changes their own settings and password; the practice is its partner's.
+  'POST /api/auth/set-password': { public: true },
+  'POST /api/auth/password-reset': { public: true },
+  'POST /api/partners/:id/clients': row('partner', [201, 403, 403, 403, 403, 401], { body: () => ({ name: randomText('Invited'), email: `${randomText('inv').replace(/[^A-Za-z0-9-]/g, '')}@test.example` }) }),
+  'GET /api/me/settings': row('self', [200, 200, 200, 200, 200, 401]),
+  'PUT /api/me/settings': row('self', [200, 200, 200, 200, 200, 401], { body: () => ({ email_reminders: true }) }),
+  // The password stays what it was (current = new): the other rows still log in with it.
+  'POST /api/auth/password': row('self', [200, 200, 200, 200, 200, 401], { body: (c, actor) => ({ current_password: actor?.password ?? 'none-given', new_password: actor?.password ?? 'none-given' }) }),
+  'GET /api/partners/:id/settings': row('partner', [200, 403, 403, 403, 200, 401]),
+  'PUT /api/partners/:id/settings': row('partner', [200, 403, 403, 403, 403, 401], { body: () => ({ reminder_1h: true }) }),
 };
 
 // An id no object will have, for "404 must look the same as for something that does not exist".
@@ -186,7 +197,7 @@ test('every role on own and foreign objects gets the documented status, and deni
           const again = await api('POST', '/api/auth/login', { body: { email: c.actor[actorName].email, password: c.actor[actorName].password } });
           token = again.json.token;
         }
-        const body = e.body ? e.body(c) : undefined;
+        const body = e.body ? e.body(c, c.actor[actorName]) : undefined;
         const writes = m.method !== 'GET' && m.method !== 'HEAD';
         const before = writes && want >= 400 ? await dataChecksumWith(db, c.ids) : null;
         const res = await api(m.method, urlPath, { token, body });

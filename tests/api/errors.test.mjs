@@ -101,7 +101,7 @@ test('HTTP redirects to HTTPS', async () => {
 });
 
 test('the SPA answers every non-API route with index.html', async () => {
-  for (const p of ['/', '/join/42', '/dashboard', '/calendar']) {
+  for (const p of ['/', '/join/42', '/dashboard', '/calendar', '/settings', '/welcome', '/reset-password', '/forgot-password']) {
     const r = await raw('GET', p);
     assert.equal(r.status, 200, p);
     assert.match(r.headers['content-type'], /text\/html/);

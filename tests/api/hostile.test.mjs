@@ -220,6 +220,12 @@ function corpus(f) {
     ['appointment create', 'POST', `/api/partners/${P}/appointments`, tok.partner],
     ['appointment update', 'PUT', `/api/appointments/${AP1}`, tok.partner],
     ['logout', 'POST', '/api/auth/logout', tok.logout],
+    ['set-password', 'POST', '/api/auth/set-password', null],
+    ['password-reset', 'POST', '/api/auth/password-reset', null],
+    ['password change', 'POST', '/api/auth/password', tok.partner],
+    ['client add', 'POST', `/api/partners/${P}/clients`, tok.partner],
+    ['my settings', 'PUT', '/api/me/settings', tok.partner],
+    ['practice settings', 'PUT', `/api/partners/${P}/settings`, tok.partner],
   ];
 
   // -- malformed and truncated JSON
@@ -295,6 +301,23 @@ function corpus(f) {
   for (const [field, v] of [['invite', 1], ['name', []], ['password', 123456], ['name', null]]) {
     add(`guest join: ${field} = ${JSON.stringify(v)}`, { method: 'POST', path: `/api/join/${S1}`, body: { invite: 'x', name: 'n', [field]: v } }, E422, { field });
   }
+  // accounts (issues 16 and 18): wrong types and header-injection attempts, 422 naming the field
+  for (const [label, method, path, token, body, field] of [
+    ['set-password', 'POST', '/api/auth/set-password', null, { token: 1, password: 'long enough' }, 'token'],
+    ['set-password', 'POST', '/api/auth/set-password', null, { token: 'x', password: ['long enough'] }, 'password'],
+    ['set-password', 'POST', '/api/auth/set-password', null, { token: 'x', password: 'long enough', purpose: 'login' }, 'purpose'],
+    ['password-reset', 'POST', '/api/auth/password-reset', null, { email: {} }, 'email'],
+    ['password-reset', 'POST', '/api/auth/password-reset', null, { email: 'a@b.example', bcc: 'x@y.example' }, 'bcc'],
+    ['password change', 'POST', '/api/auth/password', tok.partner, { current_password: 5, new_password: 'long enough' }, 'current_password'],
+    ['client add', 'POST', `/api/partners/${P}/clients`, tok.partner, { name: 'Ann\r\nBcc: x@y.example', email: 'ann@b.example' }, 'name'],
+    ['client add', 'POST', `/api/partners/${P}/clients`, tok.partner, { name: 'Ann', email: 'ann@b.example\r\nBcc: x@y.example' }, 'email'],
+    ['client add', 'POST', `/api/partners/${P}/clients`, tok.partner, { name: 'Ann', email: "ann'--@b.example", timezone: "'; DROP TABLE users; --" }, 'timezone'],
+    ['my settings', 'PUT', '/api/me/settings', tok.partner, { timezone: '../../etc/passwd' }, 'timezone'],
+    ['my settings', 'PUT', '/api/me/settings', tok.partner, { name: 'A\u0007B' }, 'name'],
+    ['my settings', 'PUT', '/api/me/settings', tok.partner, { email_reminders: 'false' }, 'email_reminders'],
+    ['practice settings', 'PUT', `/api/partners/${P}/settings`, tok.partner, { practice_name: 'X\nY' }, 'practice_name'],
+    ['practice settings', 'PUT', `/api/partners/${P}/settings`, tok.partner, { titles_in_email: 'yes' }, 'titles_in_email'],
+  ]) add(`${label}: ${JSON.stringify(body).slice(0, 60)}`, { method, path, token, body }, E422, { field, fresh: token === null });
   const apptBase = { title: 'Hostile', starts_at: iso(f.ap1Start), ends_at: iso(f.ap1Start + 3600000) };
   for (const [field, v] of [['title', 1], ['starts_at', 0], ['ends_at', true], ['user_id', 'x'], ['notes', {}], ['user_id', 2.5]]) {
     add(`appointment create: ${field} = ${JSON.stringify(v)}`, { method: 'POST', path: `/api/partners/${P}/appointments`, token: tok.partner, body: { ...apptBase, [field]: v } }, E422, { field });

@@ -516,3 +516,55 @@ test('joining, password checks and guest invites answer as documented', { skip: 
   assert.equal(badInvite.status, 404);
   assertDocumented('POST', '/api/join/{id}', badInvite);
 });
+
+test('adding clients, links, password reset and change, and settings answer as documented', { skip: LIVE }, async () => {
+  const { api, makeUser, sql, uniq } = await import('./lib.mjs');
+  const { freshAddress, request } = await import('./helpers-extra.mjs');
+  const partner = makeUser('partner');
+  const other = makeUser('partner');
+  const login = await api('POST', '/api/auth/login', { body: { email: partner.email, password: partner.password } });
+  const token = login.json.token;
+  const email = `${uniq('doc')}@test.example`;
+  const added = await api('POST', `/api/partners/${partner.id}/clients`, { token, body: { name: 'Doc Client', email } });
+  assert.equal(added.status, 201, added.text);
+  assertDocumented('POST', '/api/partners/{partnerId}/clients', added);
+  const again = await api('POST', `/api/partners/${partner.id}/clients`, { token, body: { name: 'Doc Client', email } });
+  assert.equal(again.status, 200, again.text);
+  assertDocumented('POST', '/api/partners/{partnerId}/clients', again);
+  for (const r of [
+    await api('POST', `/api/partners/${partner.id}/clients`, { token, body: { name: 'X', email: other.email } }),
+    await api('POST', `/api/partners/${other.id}/clients`, { token, body: { name: 'X', email: `${uniq('x')}@test.example` } }),
+  ]) assertDocumented('POST', '/api/partners/{partnerId}/clients', r);
+
+  const from = freshAddress();
+  const link = sql(`SELECT payload->>'url' FROM outbox WHERE recipient_user_id = ${added.json.id} ORDER BY id DESC LIMIT 1`)[0][0];
+  const linkToken = /#token=(.+)$/.exec(link)[1];
+  const bad = await request('POST', '/api/auth/set-password', { from, body: { token: 'nope', password: 'long enough 1' } });
+  assert.equal(bad.status, 422);
+  assertDocumented('POST', '/api/auth/set-password', { ...bad, headers: new Headers(bad.headers) });
+  const set = await api('POST', '/api/auth/set-password', { body: { token: linkToken, password: 'long enough 1', purpose: 'onboarding' } });
+  assert.equal(set.status, 200, set.text);
+  assertDocumented('POST', '/api/auth/set-password', set);
+
+  const reset = await api('POST', '/api/auth/password-reset', { body: { email: `${uniq('nobody')}@test.example` } });
+  assert.equal(reset.status, 202);
+  assertDocumented('POST', '/api/auth/password-reset', reset);
+  assertDocumented('POST', '/api/auth/password-reset', await api('POST', '/api/auth/password-reset', { body: {} }));
+
+  const change = await api('POST', '/api/auth/password', { token, body: { current_password: partner.password, new_password: partner.password } });
+  assert.equal(change.status, 200, change.text);
+  assertDocumented('POST', '/api/auth/password', change);
+  assertDocumented('POST', '/api/auth/password', await api('POST', '/api/auth/password', { token, body: { current_password: 'wrong-one', new_password: 'whatever1' } }));
+
+  assertDocumented('GET', '/api/me/settings', await api('GET', '/api/me/settings', { token }));
+  const mine = await api('PUT', '/api/me/settings', { token, body: { timezone: 'Europe/Paris', email_reminders: false } });
+  assert.equal(mine.status, 200, mine.text);
+  assertDocumented('PUT', '/api/me/settings', mine);
+  assertDocumented('PUT', '/api/me/settings', await api('PUT', '/api/me/settings', { token, body: { timezone: 'Nowhere/Land' } }));
+
+  assertDocumented('GET', '/api/partners/{partnerId}/settings', await api('GET', `/api/partners/${partner.id}/settings`, { token }));
+  const practice = await api('PUT', `/api/partners/${partner.id}/settings`, { token, body: { practice_name: 'Doc Practice', titles_in_email: true } });
+  assert.equal(practice.status, 200, practice.text);
+  assertDocumented('PUT', '/api/partners/{partnerId}/settings', practice);
+  assertDocumented('PUT', '/api/partners/{partnerId}/settings', await api('PUT', `/api/partners/${other.id}/settings`, { token, body: { reminder_1h: false } }));
+});

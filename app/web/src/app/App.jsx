@@ -9,6 +9,9 @@ import { JoinRoute } from './routes/Join.jsx';
 import { DashboardRoute } from './routes/Dashboard.jsx';
 import { NotFoundRoute } from './routes/NotFound.jsx';
 import { basePath } from '../lib/base-path.js';
+import { SetPasswordPage } from '../features/account/components/SetPasswordPage.jsx';
+import { ForgotPasswordPage } from '../features/account/components/ForgotPasswordPage.jsx';
+import { SettingsPage } from '../features/account/components/SettingsPage.jsx';
 
 export function AppRoutes() {
   return (
@@ -24,6 +27,17 @@ export function AppRoutes() {
         }
       />
       <Route path="/join/:id" element={<JoinRoute />} />
+      <Route path="/welcome" element={<SetPasswordPage purpose="onboarding" />} />
+      <Route path="/reset-password" element={<SetPasswordPage purpose="password_reset" />} />
+      <Route path="/forgot-password" element={<ForgotPasswordPage />} />
+      <Route
+        path="/settings"
+        element={
+          <RequireAuth>
+            <SettingsPage />
+          </RequireAuth>
+        }
+      />
       <Route path="*" element={<NotFoundRoute />} />
     </Routes>
   );

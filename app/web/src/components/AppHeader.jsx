@@ -23,6 +23,9 @@ export function AppHeader() {
             {user.name}
             <span className="app-header__zone"> · {user.timezone}</span>
           </span>
+          <Link className="btn btn--small btn--ghost" to="/settings">
+            Settings
+          </Link>
           <button type="button" className="btn btn--small btn--ghost" onClick={onLogout}>
             Log out
           </button>

@@ -63,7 +63,18 @@ export function AuthProvider({ children, initialUser }) {
     }
   }, [queryClient]);
 
-  const value = useMemo(() => ({ user, status, expired, login, logout }), [user, status, expired, login, logout]);
+  // A login that happened elsewhere than login() (a link from an email), or the
+  // caller's own changed details (settings): the user object to show from now on.
+  const adopt = useCallback(
+    (u) => {
+      if (!userRef.current || userRef.current.id !== u.id) queryClient.clear();
+      setExpired(false);
+      setUser(u);
+    },
+    [queryClient, userRef],
+  );
+
+  const value = useMemo(() => ({ user, status, expired, login, logout, adopt }), [user, status, expired, login, logout, adopt]);
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
 }
 

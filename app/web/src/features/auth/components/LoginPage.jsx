@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import { Navigate, useSearchParams } from 'react-router';
+import { Link, Navigate, useSearchParams } from 'react-router';
 import { useAuth } from '../../../lib/auth/AuthProvider.jsx';
 import { retryMinutes } from '../../../utils/time.js';
 import { Loading } from '../../../components/Feedback.jsx';
@@ -99,6 +99,9 @@ export function LoginPage() {
             {busy ? 'Logging in…' : 'Log in'}
           </button>
         </form>
+        <p className="auth-card__aside">
+          <Link to="/forgot-password">Forgot password?</Link>
+        </p>
       </div>
     </main>
   );

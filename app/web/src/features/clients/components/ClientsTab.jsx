@@ -1,7 +1,10 @@
 import { ErrorMessage, Loading } from '../../../components/Feedback.jsx';
 import { formatDateTime } from '../../../utils/time.js';
+import { useAuth } from '../../../lib/auth/AuthProvider.jsx';
+import { AddClientForm } from './AddClientForm.jsx';
 
 export function ClientsTab({ clients, sessions, tz, onSchedule }) {
+  const { user } = useAuth();
   if (clients.isPending) return <Loading label="Loading clients…" />;
   const list = clients.data || [];
   const nextFor = (id) => sessions.find((s) => s.user_id === id || s.user?.id === id);
@@ -9,8 +12,9 @@ export function ClientsTab({ clients, sessions, tz, onSchedule }) {
     <section aria-labelledby="clients-h">
       <h2 id="clients-h">Clients ({list.length})</h2>
       <ErrorMessage error={clients.error} onRetry={clients.refetch} />
+      <AddClientForm partnerId={user.id} />
       {list.length === 0 ? (
-        <p className="empty">No clients are linked to your account yet.</p>
+        <p className="empty">No clients yet. Add one above: they get an email to set up their account.</p>
       ) : (
         <ul className="client-list">
           {list.map((c) => {
