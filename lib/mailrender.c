@@ -232,6 +232,15 @@ static bool describe(const struct vs_mail *m, struct content *c, char *zWhenFull
 		}
 		return c->zLink != NULL || is_kind(m, "session_cancelled");
 	}
+	if (is_kind(m, "onboarding") && m->zUrl != NULL && strstr(m->zUrl, "#token=") == NULL) {
+		/* someone who already has an account, now also this practice's client: no link to set up */
+		snprintf(c->zSubject, sizeof(c->zSubject), "%s added you as a client", zPractice);
+		snprintf(c->zLead, sizeof(c->zLead),
+			 "%s has added you as a client. Your sessions with them will be on your dashboard.", zPractice);
+		c->zLinkLabel = "Log in";
+		c->zLink = m->zUrl;
+		return true;
+	}
 	if (is_kind(m, "onboarding")) {
 		snprintf(c->zSubject, sizeof(c->zSubject), "%s invites you to vsession", zPractice);
 		snprintf(c->zLead, sizeof(c->zLead),

@@ -149,9 +149,19 @@ static void test_bad_ids_and_kinds_are_refused(void)
 	CHECK_INT(vs_mail_render(&b, &m), VS_ERR_INVALID);
 	m = sample("onboarding");  /* no link: nothing to send */
 	CHECK_INT(vs_mail_render(&b, &m), VS_ERR_INVALID);
-	m.zUrl = "https://vsession.example.org/welcome#t";
+	m.zUrl = "https://vsession.example.org/welcome#token=abc";
 	vs_buf_reset(&b);
 	CHECK_INT(vs_mail_render(&b, &m), VS_OK);
+	vs_buf_reset(&b);
+	CHECK_INT(vs_mail_subject(&b, &m), VS_OK);
+	CHECK(strstr(vs_buf_str(&b), "invites you") != NULL);
+	/* someone who already has an account gets a login link, not a set-up link */
+	m.zUrl = "https://vsession.example.org/";
+	vs_buf_reset(&b);
+	CHECK_INT(vs_mail_render(&b, &m), VS_OK);
+	vs_buf_reset(&b);
+	CHECK_INT(vs_mail_subject(&b, &m), VS_OK);
+	CHECK(strstr(vs_buf_str(&b), "added you as a client") != NULL);
 	vs_buf_free(&b);
 }
 
