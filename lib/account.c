@@ -1,6 +1,6 @@
 /*
- * account.c — clients a partner adds, onboarding and reset links, settings
- * and password changes.
+ * account.c — clients a partner adds, onboarding and reset links (their
+ * settings and password changes are in settings.c).
  *
  * Invariants: a link token exists in clear only in the answer's outbox
  * payload and the URL fragment; the database keeps its SHA-256. A link row
@@ -23,12 +23,6 @@
 
 #define LINK_TOKEN_BYTES 32
 #define LINK_URL_MAX 1024
-
-static void set_msg(struct vs_outcome *o, const char *zField, const char *zMsg)
-{
-	o->zField = zField;
-	snprintf(o->zMessage, sizeof(o->zMessage), "%s", zMsg);
-}
 
 enum vs_link_purpose vs_link_purpose_parse(const char *z)
 {
@@ -96,7 +90,7 @@ static enum vs_err timezone_check(struct vs_db *db, const char *zTz, struct vs_o
 	PQclear(r);
 	if (bOk)
 		return VS_OK;
-	set_msg(pOut, "timezone", "timezone must be an IANA time zone such as Europe/Berlin or America/New_York.");
+	vs_outcome_set(pOut, "timezone", "timezone must be an IANA time zone such as Europe/Berlin or America/New_York.");
 	return VS_ERR_INVALID;
 }
 
@@ -198,18 +192,18 @@ enum vs_err vs_client_add(struct vs_db *db, const struct vs_view *v, int64_t iPa
 	if ((rc = vs_authorize_partner_collection(v->c, iPartner, VS_ACT_WRITE)) != VS_OK)
 		return rc;
 	if (!vs_text_is_clean_line(zName, strlen(zName))) {
-		set_msg(pOutcome, "name", "name must be 1 to 200 characters on one line.");
+		vs_outcome_set(pOutcome, "name", "name must be 1 to 200 characters on one line.");
 		return VS_ERR_INVALID;
 	}
 	if (!vs_email_plausible(zEmail, strlen(zEmail))) {
-		set_msg(pOutcome, "email", "email must be an email address such as sam@example.com.");
+		vs_outcome_set(pOutcome, "email", "email must be an email address such as sam@example.com.");
 		return VS_ERR_INVALID;
 	}
 	if (zTimezone != NULL && (rc = timezone_check(db, zTimezone, pOutcome)) != VS_OK)
 		return rc;
 	/* an invitation is a message to a stranger's mailbox: it counts like a guest invite */
 	if ((rc = vs_write_limit_reserve(db, v->c->iId, &pOutcome->iRetryAfter)) == VS_ERR_RATE_LIMITED)
-		set_msg(pOutcome, NULL, "Too many invitations and new session passwords; try again later.");
+		vs_outcome_set(pOutcome, NULL, "Too many invitations and new session passwords; try again later.");
 	if (rc != VS_OK)
 		return rc;
 
@@ -226,12 +220,12 @@ enum vs_err vs_client_add(struct vs_db *db, const struct vs_view *v, int64_t iPa
 		PQclear(r);
 		r = NULL;
 		if (pOut->user.eRole != VS_ROLE_CLIENT) {
-			set_msg(pOutcome, "email", "This email belongs to an account that cannot be a client. Use another email address.");
+			vs_outcome_set(pOutcome, "email", "This email belongs to an account that cannot be a client. Use another email address.");
 			rc = VS_ERR_INVALID;
 			goto out;
 		}
 		if (bLinked && !bNoPassword) {
-			set_msg(pOutcome, "email", "This person is already one of your clients and has set a password.");
+			vs_outcome_set(pOutcome, "email", "This person is already one of your clients and has set a password.");
 			rc = VS_ERR_INVALID_STATE;
 			goto out;
 		}
@@ -245,10 +239,10 @@ enum vs_err vs_client_add(struct vs_db *db, const struct vs_view *v, int64_t iPa
 		rc = vs_db_exec(db, &stClientNew, az, &r);
 		if (rc == VS_ERR_DUPLICATE) {
 			/* the same email added at this very moment by another request */
-			set_msg(pOutcome, "email", "This email was just added by someone else; try again.");
+			vs_outcome_set(pOutcome, "email", "This email was just added by someone else; try again.");
 			rc = VS_ERR_INVALID_STATE;
 		} else if (rc == VS_ERR_INVALID) {
-			set_msg(pOutcome, "email", "The email or name is not valid.");
+			vs_outcome_set(pOutcome, "email", "The email or name is not valid.");
 		}
 		if (rc != VS_OK)
 			goto out;
@@ -343,13 +337,13 @@ enum vs_err vs_link_set_password(struct vs_db *db, const struct vs_origin *o,
 
 	memset(pOut, 0, sizeof(*pOut));
 	if (nPassword < VS_PASSWORD_MIN_BYTES || nPassword > VS_PASSWORD_MAX_BYTES) {
-		set_msg(pOutcome, "password", "password must be 8 to 1024 bytes long.");
+		vs_outcome_set(pOutcome, "password", "password must be 8 to 1024 bytes long.");
 		return VS_ERR_INVALID;
 	}
 	link_limit_key(o, zKey, sizeof(zKey));
 	rc = vs_limit_reserve(db, zKey, VS_LINK_MAX_ADDR, NULL, 0, VS_LINK_WINDOW_SEC, &pOutcome->iRetryAfter);
 	if (rc == VS_ERR_RATE_LIMITED)
-		set_msg(pOutcome, NULL, "Too many tries with links that do not work; try again later.");
+		vs_outcome_set(pOutcome, NULL, "Too many tries with links that do not work; try again later.");
 	if (rc != VS_OK)
 		return rc;
 
@@ -384,7 +378,7 @@ enum vs_err vs_link_set_password(struct vs_db *db, const struct vs_origin *o,
 	rc = vs_device_cookie_make(pKey, nKey, pOut->user.iId, NULL, pOut->zDeviceCookie);
 out:
 	if (rc == VS_ERR_INVALID)
-		set_msg(pOutcome, "token",
+		vs_outcome_set(pOutcome, "token",
 			"This link does not work any more: it was used already, it expired, or a newer one replaced it. "
 			"Ask for a new one.");
 	PQclear(r);
@@ -434,7 +428,7 @@ enum vs_err vs_password_reset_request(struct vs_db *db, const struct vs_origin *
 	rc = vs_limit_reserve(db, zKeyEmail, VS_RESET_MAX_EMAIL, zKeyAddr, VS_RESET_MAX_ADDR,
 			      VS_RESET_WINDOW_SEC, &pOutcome->iRetryAfter);
 	if (rc == VS_ERR_RATE_LIMITED)
-		set_msg(pOutcome, NULL, "Too many password reset requests; try again later.");
+		vs_outcome_set(pOutcome, NULL, "Too many password reset requests; try again later.");
 	if (rc != VS_OK)
 		return rc;
 	if ((rc = link_make(zPublicUrl, "reset-password", zToken, zHash, zUrl)) != VS_OK)
@@ -451,248 +445,5 @@ enum vs_err vs_password_reset_request(struct vs_db *db, const struct vs_origin *
 out:
 	explicit_bzero(zToken, sizeof(zToken));
 	explicit_bzero(zUrl, sizeof(zUrl));
-	return rc;
-}
-
-/* ---- password change ------------------------------------------------------------ */
-
-static struct vs_stmt stPwHash = VS_STMT("account_pw_hash", 1, true,
-	"SELECT coalesce(password_hash, '') FROM users WHERE id = $1");
-
-/* Only when the hash is still the one verified: a concurrent change wins, this one fails. */
-static struct vs_stmt stPwChange = VS_STMT("account_pw_change", 6, false,
-	"WITH u AS (UPDATE users SET password_hash = $2, updated_at = now() WHERE id = $1 AND password_hash = $6 RETURNING id),"
-	" e AS (UPDATE login_sessions s SET revoked_at = now() FROM u"
-	"  WHERE s.user_id = u.id AND s.id <> $3::uuid AND s.revoked_at IS NULL RETURNING 1),"
-	" d AS (DELETE FROM account_tokens x USING u WHERE x.user_id = u.id),"
-	" a AS (INSERT INTO audit_log (actor_id, action, object_type, object_id, outcome, request_id, client_addr)"
-	"  SELECT u.id, 'password.change', 'user', u.id, 'ok', $4, $5 FROM u)"
-	" SELECT (SELECT count(*) FROM e)::int FROM u");
-
-enum vs_err vs_password_change(struct vs_db *db, const struct vs_origin *o, const struct vs_caller *c,
-			       const char *zCurrent, size_t nCurrent, const char *zNew, size_t nNew,
-			       int *pnEnded, struct vs_outcome *pOutcome)
-{
-	char zKey[64], zU[24], zOld[VS_PASSWORD_HASH_MAX] = "", zHash[VS_PASSWORD_HASH_MAX] = "";
-	const char *az[6];
-	struct vs_audit a = { c->iId, NULL, "password.change", "user", c->iId, "failed" };
-	PGresult *r = NULL;
-	enum vs_err rc;
-	bool bMatch;
-
-	*pnEnded = 0;
-	if (nNew < VS_PASSWORD_MIN_BYTES || nNew > VS_PASSWORD_MAX_BYTES) {
-		set_msg(pOutcome, "new_password", "new_password must be 8 to 1024 bytes long.");
-		return VS_ERR_INVALID;
-	}
-	snprintf(zKey, sizeof(zKey), "password:user:%lld", (long long)c->iId);
-	rc = vs_limit_reserve(db, zKey, VS_PWCHANGE_MAX, NULL, 0, VS_PWCHANGE_WINDOW_SEC, &pOutcome->iRetryAfter);
-	if (rc == VS_ERR_RATE_LIMITED)
-		set_msg(pOutcome, NULL, "Too many wrong current passwords; try again later.");
-	if (rc != VS_OK)
-		return rc;
-	az[0] = vs_db_param_i64(zU, c->iId);
-	if ((rc = vs_db_exec(db, &stPwHash, az, &r)) != VS_OK)
-		return rc;
-	if (PQntuples(r) != 1) {
-		PQclear(r);
-		return VS_ERR_UNAUTHENTICATED;
-	}
-	snprintf(zOld, sizeof(zOld), "%s", PQgetvalue(r, 0, 0));
-	PQclear(r);
-	r = NULL;
-	if (zOld[0] != '\0') {
-		bMatch = vs_password_verify(zOld, zCurrent, nCurrent);
-	} else {
-		vs_password_verify_dummy(zCurrent, nCurrent);
-		bMatch = false;
-	}
-	if (!bMatch)
-		goto wrong;
-	if ((rc = vs_password_hash(zNew, nNew, zHash)) != VS_OK)
-		goto out;
-	az[1] = zHash;
-	az[2] = c->zSid;
-	az[3] = vs_origin_request_id(o);
-	az[4] = o->zClientAddr;
-	az[5] = zOld;
-	if ((rc = vs_db_exec(db, &stPwChange, az, &r)) != VS_OK)
-		goto out;
-	if (PQntuples(r) != 1)
-		goto wrong;
-	*pnEnded = (int)vs_db_i64(r, 0, 0);
-	vs_limit_release(db, zKey, NULL);
-	goto out;
-wrong:
-	if ((rc = vs_audit_write(db, o, &a)) == VS_OK) {
-		set_msg(pOutcome, "current_password", "The current password is not correct.");
-		rc = VS_ERR_INVALID;
-	}
-out:
-	PQclear(r);
-	explicit_bzero(zOld, sizeof(zOld));
-	explicit_bzero(zHash, sizeof(zHash));
-	return rc;
-}
-
-/* ---- settings ---------------------------------------------------------------------- */
-
-static struct vs_stmt stMySettings = VS_STMT("account_my_settings", 1, true,
-	"SELECT name, email, role, timezone, email_reminders FROM users WHERE id = $1");
-
-static struct vs_stmt stMySettingsUpdate = VS_STMT("account_my_settings_update", 6, false,
-	"WITH u AS (UPDATE users SET name = coalesce($2, name), timezone = coalesce($3, timezone),"
-	"  email_reminders = coalesce($4::boolean, email_reminders), updated_at = now()"
-	"  WHERE id = $1 AND ($3::text IS NULL OR EXISTS (SELECT 1 FROM pg_timezone_names WHERE name = $3))"
-	"  RETURNING name, email, role, timezone, email_reminders),"
-	" a AS (INSERT INTO audit_log (actor_id, action, object_type, object_id, outcome, request_id, client_addr)"
-	"  SELECT $1, 'user.settings', 'user', $1, 'ok', $5, $6 FROM u)"
-	" SELECT name, email, role, timezone, email_reminders FROM u");
-
-static void my_settings_json(struct vs_buf *out, const PGresult *r)
-{
-	vs_buf_putc(out, '{');
-	vs_json_key(out, "name", true);
-	vs_json_str(out, PQgetvalue(r, 0, 0));
-	vs_json_key(out, "email", false);
-	vs_json_str(out, PQgetvalue(r, 0, 1));
-	vs_json_key(out, "role", false);
-	vs_json_str(out, PQgetvalue(r, 0, 2));
-	vs_json_key(out, "timezone", false);
-	vs_json_str(out, PQgetvalue(r, 0, 3));
-	vs_json_key(out, "email_reminders", false);
-	vs_json_bool(out, vs_db_bool(r, 0, 4));
-	vs_buf_putc(out, '}');
-}
-
-enum vs_err vs_my_settings_json(struct vs_db *db, const struct vs_caller *c, struct vs_buf *out)
-{
-	char zU[24];
-	const char *az[1] = { vs_db_param_i64(zU, c->iId) };
-	PGresult *r;
-	enum vs_err rc = vs_db_exec(db, &stMySettings, az, &r);
-
-	if (rc != VS_OK)
-		return rc;
-	if (PQntuples(r) == 1)
-		my_settings_json(out, r);
-	else
-		rc = VS_ERR_UNAUTHENTICATED;
-	PQclear(r);
-	return rc;
-}
-
-enum vs_err vs_my_settings_update(struct vs_db *db, const struct vs_origin *o, const struct vs_caller *c,
-				  const struct vs_my_settings_input *in, struct vs_buf *out,
-				  struct vs_outcome *pOutcome)
-{
-	char zU[24];
-	const char *az[6];
-	PGresult *r;
-	enum vs_err rc;
-
-	if (in->zName != NULL && !vs_text_is_clean_line(in->zName, strlen(in->zName))) {
-		set_msg(pOutcome, "name", "name must be 1 to 200 characters on one line.");
-		return VS_ERR_INVALID;
-	}
-	if (in->zName == NULL && in->zTimezone == NULL && !in->bReminders)
-		return vs_my_settings_json(db, c, out);
-	az[0] = vs_db_param_i64(zU, c->iId);
-	az[1] = in->zName;
-	az[2] = in->zTimezone;
-	az[3] = in->bReminders ? (in->bRemindersValue ? "true" : "false") : NULL;
-	az[4] = vs_origin_request_id(o);
-	az[5] = o->zClientAddr;
-	if ((rc = vs_db_exec(db, &stMySettingsUpdate, az, &r)) != VS_OK)
-		return rc;
-	if (PQntuples(r) == 1) {
-		my_settings_json(out, r);
-	} else {
-		/* the caller exists (the login check passed): only the zone can have refused */
-		set_msg(pOutcome, "timezone", "timezone must be an IANA time zone such as Europe/Berlin or America/New_York.");
-		rc = VS_ERR_INVALID;
-	}
-	PQclear(r);
-	return rc;
-}
-
-static struct vs_stmt stPractice = VS_STMT("account_practice", 1, true,
-	"SELECT s.practice_name, coalesce(s.reminder_24h, true), coalesce(s.reminder_1h, true),"
-	" coalesce(s.titles_in_email, false)"
-	" FROM users p LEFT JOIN partner_settings s ON s.partner_id = p.id WHERE p.id = $1 AND p.role = 'partner'");
-
-static struct vs_stmt stPracticeUpdate = VS_STMT("account_practice_update", 9, false,
-	"WITH s AS (INSERT INTO partner_settings AS s (partner_id, practice_name, reminder_24h, reminder_1h, titles_in_email)"
-	"  VALUES ($1, $2, coalesce($3::boolean, true), coalesce($4::boolean, true), coalesce($5::boolean, false))"
-	"  ON CONFLICT (partner_id) DO UPDATE SET"
-	"   practice_name = CASE WHEN $6::boolean THEN excluded.practice_name ELSE s.practice_name END,"
-	"   reminder_24h = coalesce($3::boolean, s.reminder_24h), reminder_1h = coalesce($4::boolean, s.reminder_1h),"
-	"   titles_in_email = coalesce($5::boolean, s.titles_in_email), updated_at = now()"
-	"  RETURNING practice_name, reminder_24h, reminder_1h, titles_in_email),"
-	" a AS (INSERT INTO audit_log (actor_id, action, object_type, object_id, outcome, request_id, client_addr)"
-	"  SELECT $7, 'partner.settings', 'user', $1, 'ok', $8, $9 FROM s)"
-	" SELECT practice_name, reminder_24h, reminder_1h, titles_in_email FROM s");
-
-static void practice_json(struct vs_buf *out, const PGresult *r)
-{
-	vs_buf_putc(out, '{');
-	vs_json_key(out, "practice_name", true);
-	if (PQgetisnull(r, 0, 0))
-		vs_json_null(out);
-	else
-		vs_json_str(out, PQgetvalue(r, 0, 0));
-	vs_json_key(out, "reminder_24h", false);
-	vs_json_bool(out, vs_db_bool(r, 0, 1));
-	vs_json_key(out, "reminder_1h", false);
-	vs_json_bool(out, vs_db_bool(r, 0, 2));
-	vs_json_key(out, "titles_in_email", false);
-	vs_json_bool(out, vs_db_bool(r, 0, 3));
-	vs_buf_putc(out, '}');
-}
-
-enum vs_err vs_practice_settings_json(struct vs_db *db, int64_t iPartner, struct vs_buf *out)
-{
-	char zP[24];
-	const char *az[1] = { vs_db_param_i64(zP, iPartner) };
-	PGresult *r;
-	enum vs_err rc = vs_db_exec(db, &stPractice, az, &r);
-
-	if (rc != VS_OK)
-		return rc;
-	if (PQntuples(r) == 1)
-		practice_json(out, r);
-	else
-		rc = VS_ERR_NOT_FOUND;
-	PQclear(r);
-	return rc;
-}
-
-enum vs_err vs_practice_settings_update(struct vs_db *db, const struct vs_origin *o, const struct vs_caller *c,
-					int64_t iPartner, const struct vs_practice_settings_input *in,
-					struct vs_buf *out)
-{
-	char zP[24], zA[24];
-	const char *az[9];
-	PGresult *r;
-	enum vs_err rc;
-
-	if (!in->bName && !in->b24h && !in->b1h && !in->bTitles)
-		return vs_practice_settings_json(db, iPartner, out);
-	az[0] = vs_db_param_i64(zP, iPartner);
-	az[1] = in->bName && !in->bNameNull ? in->zName : NULL;
-	az[2] = in->b24h ? (in->b24hValue ? "true" : "false") : NULL;
-	az[3] = in->b1h ? (in->b1hValue ? "true" : "false") : NULL;
-	az[4] = in->bTitles ? (in->bTitlesValue ? "true" : "false") : NULL;
-	az[5] = in->bName ? "true" : "false";
-	az[6] = vs_db_param_i64(zA, c->iId);
-	az[7] = vs_origin_request_id(o);
-	az[8] = o->zClientAddr;
-	if ((rc = vs_db_exec(db, &stPracticeUpdate, az, &r)) != VS_OK)
-		return rc;
-	if (PQntuples(r) == 1)
-		practice_json(out, r);
-	else
-		rc = VS_ERR_INTERNAL;
-	PQclear(r);
 	return rc;
 }
