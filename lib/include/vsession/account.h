@@ -1,7 +1,8 @@
 /*
  * account.h — accounts people run themselves: a partner adding a client,
  * onboarding and password-reset links, personal and practice settings, and
- * password changes.
+ * password changes (account.c: clients, links, reset; settings.c: settings
+ * and password changes).
  *
  * Links carry a 32-byte random token (base64url) in the URL fragment
  * ("/welcome#token=…", "/reset-password#token=…"), so it never reaches a
