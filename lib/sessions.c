@@ -17,6 +17,7 @@
 #include "vsession/crypto.h"
 #include "vsession/ics.h"
 #include "vsession/json.h"
+#include "vsession/people.h"
 #include "vsession/store.h"
 #include "vsession/timeutil.h"
 
@@ -29,7 +30,7 @@
 	" (extract(epoch FROM s.end_date) * 1000000)::int8," \
 	" s.duration_minutes, s.status, s.password_enabled, s.notes," \
 	" (extract(epoch FROM s.created_at) * 1000000)::int8," \
-	" (extract(epoch FROM s.updated_at) * 1000000)::int8, s.sequence"
+	" (extract(epoch FROM s.updated_at) * 1000000)::int8, s.sequence, s.cancel_reason"
 /*
  * The names come from scalar subqueries, not joins: every statement is then
  * a scan of video_sessions alone, whose plan (an index scan in the order the
@@ -39,7 +40,8 @@
 #define SESSION_FROM " FROM video_sessions s"
 
 enum { SC_ID, SC_PARTNER, SC_USER, SC_PARTNER_NAME, SC_USER_NAME, SC_TITLE, SC_START, SC_END,
-       SC_DURATION, SC_STATUS, SC_PW_ENABLED, SC_NOTES, SC_CREATED, SC_UPDATED, SC_SEQUENCE, SC__N };
+       SC_DURATION, SC_STATUS, SC_PW_ENABLED, SC_NOTES, SC_CREATED, SC_UPDATED, SC_SEQUENCE,
+       SC_CANCEL_REASON, SC__N };
 
 const char *vs_session_status_at(const char *zStored, int64_t iStartUs, int64_t iEndUs, int64_t iNowUs)
 {
@@ -95,6 +97,13 @@ static void session_json(struct vs_buf *b, const struct vs_view *v, const PGresu
 	vs_json_str(b, vs_session_status_at(PQgetvalue(r, i, SC_STATUS), iStart, iEnd, v->iNowUs));
 	vs_json_key(b, "password_enabled", false);
 	vs_json_bool(b, vs_db_bool(r, i, SC_PW_ENABLED));
+	if (!strcmp(PQgetvalue(r, i, SC_STATUS), "cancelled")) {
+		vs_json_key(b, "cancel_reason", false);
+		if (PQgetisnull(r, i, SC_CANCEL_REASON))
+			vs_json_null(b);
+		else
+			vs_json_str(b, PQgetvalue(r, i, SC_CANCEL_REASON));
+	}
 	vs_json_key(b, "meeting_url", false);
 	vs_buf_putc(b, '"');
 	vs_buf_puts(b, v->zPublicUrl);
@@ -777,8 +786,13 @@ enum vs_err vs_session_check_password(struct vs_db *db, int64_t iId, const char 
 			      VS_VERIFY_WINDOW_SEC, &pOut->iRetryAfter);
 	if (rc != VS_OK)
 		return rc;
-	if (!vs_password_verify(zHash, zPassword, nPassword))
+	if (!vs_password_verify(zHash, zPassword, nPassword)) {
+		int n = vs_verify_remaining(db, zCallerKey, zKey);
+
+		pOut->bRemaining = n >= 0;
+		pOut->iRemaining = n;
 		return VS_ERR_WRONG_PASSWORD;
+	}
 	vs_limit_release(db, zCallerKey, zKey);
 	return VS_OK;
 }

@@ -81,6 +81,14 @@ static void refuse(struct vs_ctx *ctx, enum vs_err rc, const struct vs_outcome *
 		return;
 	case VS_ERR_WRONG_PASSWORD:
 		vs_http_error(ctx->res, 403, "wrong_password", o->zMessage[0] ? o->zMessage : "The password is not right.", o->zField);
+		if (o->bRemaining && !b->bFailed && b->nLen >= 2) {
+			/* reopen the error object to add details.remaining */
+			b->nLen -= 2;
+			b->zData[b->nLen] = '\0';
+			vs_buf_puts(b, ",\"details\":{\"remaining\":");
+			vs_json_i64(b, o->iRemaining);
+			vs_buf_puts(b, "}}}");
+		}
 		return;
 	case VS_ERR_RATE_LIMITED:
 		snprintf(zRetry, sizeof(zRetry), "%d", o->iRetryAfter > 0 ? o->iRetryAfter : 1);
@@ -109,7 +117,7 @@ static const struct vs_field aSessionField[SF__N] = {
 	[SF_USER]       = { "user_id",          VS_F_INT,    false, false, 1, INT64_C(9007199254740991), 0 },
 	[SF_TITLE]      = { "title",            VS_F_STRING, false, false, 1, 200, 0 },
 	[SF_START]      = { "session_date",     VS_F_TIME,   false, false, 0, 0, 0 },
-	[SF_DURATION]   = { "duration_minutes", VS_F_INT,    false, false, 30, 180, 15 },
+	[SF_DURATION]   = { "duration_minutes", VS_F_INT,    false, false, 30, 180, 5 },
 	[SF_PW_ENABLED] = { "password_enabled", VS_F_BOOL,   false, false, 0, 0, 0 },
 	[SF_NOTES]      = { "notes",            VS_F_STRING, false, false, 0, 10000, 0 },
 	[SF_STATUS]     = { "status",           VS_F_STRING, false, false, 1, 20, 0 },

@@ -54,4 +54,16 @@ const struct vs_route_def vs_aRoute[ROUTE__MAX] = {
 #endif
 	[ROUTE_SESSION_LOCKOUT] = { "/api/video-sessions/:id/password-lockout", "video-session.password-lockout",
 		{ M(VS_DELETE, vs_h_session_unlock, 0) }, 1 },
+	[ROUTE_GUEST_PREVIEW] = { "/api/join/:id/preview", "guest.preview",
+		{ M(VS_POST, vs_h_guest_preview, VS_RF_PUBLIC | VS_RF_BODY) }, 1 },
+	[ROUTE_SESSION_PASSWORD_STATE] = { "/api/video-sessions/:id/password-state", "video-session.password-state",
+		{ M(VS_GET, vs_h_session_password_state, 0) }, 1 },
+	[ROUTE_SESSION_PRESENCE] = { "/api/video-sessions/:id/presence", "video-session.presence",
+		{ M(VS_POST, vs_h_presence_beat, VS_RF_BODY) }, 1 },
+	[ROUTE_GUEST_PRESENCE] = { "/api/join/:id/presence", "guest.presence",
+		{ M(VS_POST, vs_h_presence_guest_beat, VS_RF_PUBLIC | VS_RF_BODY) }, 1 },
+	[ROUTE_PARTNER_PRESENCE] = { "/api/partners/:id/presence", "partner.presence",
+		{ M(VS_GET, vs_h_partner_presence, 0) }, 1 },
+	[ROUTE_SESSION_CANCEL] = { "/api/video-sessions/:id/cancel", "video-session.cancel",
+		{ M(VS_POST, vs_h_session_cancel, VS_RF_BODY_OPTIONAL) }, 1 },
 };

@@ -229,6 +229,8 @@ struct vs_outcome {
 	char        zConflictKind[16];   /* "video_session" or "appointment" */
 	int64_t     iConflictId, iConflictStartUs, iConflictEndUs;
 	int         iRetryAfter;
+	bool        bRemaining;          /* a wrong password: iRemaining tries are left */
+	int         iRemaining;
 };
 
 /* A validated create or update of a video session; bX says whether X was given. */
