@@ -149,8 +149,13 @@ static enum vs_err audit_tx(struct vs_db *db, const struct vs_view *v, const cha
 
 static struct vs_stmt stConflict = VS_STMT("booking_conflict", 5, true,
 	"SELECT b.kind, b.ref_id, (extract(epoch FROM lower(b.during)) * 1000000)::int8,"
-	" (extract(epoch FROM upper(b.during)) * 1000000)::int8"
-	" FROM bookings b WHERE b.partner_id = $1 AND b.active"
+	" (extract(epoch FROM upper(b.during)) * 1000000)::int8,"
+	" coalesce(vs.title, ap.title), u.id, u.name"
+	" FROM bookings b"
+	" LEFT JOIN video_sessions vs ON b.kind = 'video_session' AND vs.id = b.ref_id"
+	" LEFT JOIN appointments ap ON b.kind = 'appointment' AND ap.id = b.ref_id"
+	" LEFT JOIN users u ON u.id = coalesce(vs.user_id, ap.user_id)"
+	" WHERE b.partner_id = $1 AND b.active"
 	" AND b.during && tstzrange($2::timestamptz, $3::timestamptz, '[)')"
 	" AND NOT (b.kind = $4 AND b.ref_id = $5)"
 	" ORDER BY lower(b.during), b.id LIMIT 1");
@@ -172,6 +177,10 @@ void vs_booking_conflict(struct vs_db *db, int64_t iPartner, int64_t iStartUs, i
 		pOut->iConflictId = vs_db_i64(r, 0, 1);
 		pOut->iConflictStartUs = vs_db_i64(r, 0, 2);
 		pOut->iConflictEndUs = vs_db_i64(r, 0, 3);
+		/* the partner's own booking: its title and client name them in the answer */
+		snprintf(pOut->zConflictTitle, sizeof(pOut->zConflictTitle), "%s", PQgetvalue(r, 0, 4));
+		pOut->iConflictUserId = PQgetisnull(r, 0, 5) ? 0 : vs_db_i64(r, 0, 5);
+		snprintf(pOut->zConflictUser, sizeof(pOut->zConflictUser), "%s", PQgetvalue(r, 0, 6));
 	}
 	PQclear(r);
 }

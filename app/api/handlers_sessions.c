@@ -73,6 +73,18 @@ static void refuse(struct vs_ctx *ctx, enum vs_err rc, const struct vs_outcome *
 			vs_json_time(b, o->iConflictStartUs);
 			vs_json_key(b, "end", false);
 			vs_json_time(b, o->iConflictEndUs);
+			vs_json_key(b, "title", false);
+			vs_json_str(b, o->zConflictTitle);
+			vs_json_key(b, "user", false);
+			if (o->iConflictUserId > 0) {
+				vs_buf_puts(b, "{\"id\":");
+				vs_json_i64(b, o->iConflictUserId);
+				vs_json_key(b, "name", false);
+				vs_json_str(b, o->zConflictUser);
+				vs_buf_putc(b, '}');
+			} else {
+				vs_json_null(b);
+			}
 			vs_buf_puts(b, "}}}}");
 		}
 		return;

@@ -410,7 +410,7 @@ test('sessions, lists, appointments and the calendar answer as documented', { sk
   const conflict = await api('POST', '/api/video-sessions', { token: partner.token, body: { ...body, session_date: iso(start + 15 * 60000) } });
   assertDocumented('POST', '/api/video-sessions', conflict);
   assert.equal(conflict.status, 409);
-  assert.deepEqual(conflict.json.error.details.conflicting, { kind: 'video_session', id, start: iso(start), end: iso(start + 45 * 60000) });
+  assert.deepEqual(conflict.json.error.details.conflicting, { kind: 'video_session', id, start: iso(start), end: iso(start + 45 * 60000), title: body.title, user: { id: client.id, name: client.name } });
   const invalid = await api('POST', '/api/video-sessions', { token: partner.token, body: { ...body, duration_minutes: 52 } });
   assertDocumented('POST', '/api/video-sessions', invalid);
   assert.equal(invalid.json.error.field, 'duration_minutes');

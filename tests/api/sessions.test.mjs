@@ -130,7 +130,8 @@ test('overlapping bookings are 409 with the booking in the way; adjacent ones ar
   const r = await create(partner, sessionBody(client, start + 30 * 60000));
   assert.equal(r.status, 409);
   assert.equal(r.json.error.code, 'conflict');
-  assert.deepEqual(r.json.error.details.conflicting, { kind: 'video_session', id: a.id, start: a.session_date, end: a.end_date });
+  // named by its title and client, for "overlaps Progress review with Sam, 10:00–10:50"
+  assert.deepEqual(r.json.error.details.conflicting, { kind: 'video_session', id: a.id, start: a.session_date, end: a.end_date, title: a.title, user: { id: client.id, name: client.name } });
   // adjacent: one starts exactly when the other ends
   const b = await create(partner, sessionBody(client, start + 60 * 60000));
   assert.equal(b.status, 201, b.text);

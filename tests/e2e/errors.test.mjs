@@ -41,7 +41,9 @@ describe('errors people can act on', { skip }, () => {
     await alert.waitFor();
     const text = await alert.innerText();
     assert.match(text, /That time is already booked/);
-    assert.match(text, new RegExp(`another video session \\(#${existing.id}\\)`));
+    // named by its title and client, never by its number (issue 18)
+    assert.ok(text.includes(`the video session “Already booked with ${pair.client.name}”`), text);
+    assert.ok(!text.includes(`#${existing.id}`), text);
     const from = wallClock(start, pair.partner.timezone).time;
     const to = wallClock(start + 3600e3, pair.partner.timezone).time;
     assert.ok(text.includes(`${from}–${to} (${pair.partner.timezone})`), text);

@@ -231,6 +231,9 @@ struct vs_outcome {
 	int         iRetryAfter;
 	bool        bRemaining;          /* a wrong password: iRemaining tries are left */
 	int         iRemaining;
+	char        zConflictTitle[801];  /* the booking in the way: its title (200 code points) */
+	int64_t     iConflictUserId;      /* and its client, 0 for none */
+	char        zConflictUser[801];
 };
 
 /* A validated create or update of a video session; bX says whether X was given. */

@@ -130,7 +130,7 @@ export function SessionItem({
         )}
         {editable && onCancel && (
           <button type="button" className="btn btn--small" onClick={() => onCancel(session)} aria-label={`Cancel ${session.title}`}>
-            Cancel session
+            Cancel
           </button>
         )}
         {role === 'partner' && onDelete && !upcoming && (

@@ -150,7 +150,16 @@ describe('VideoSessionModal', () => {
         error: {
           code: 'conflict',
           message: 'The partner is already booked then.',
-          details: { conflicting: { kind: 'appointment', id: 7, start: '2026-12-01T14:30:00Z', end: '2026-12-01T15:30:00Z' } },
+          details: {
+            conflicting: {
+              kind: 'appointment',
+              id: 7,
+              start: '2026-12-01T14:30:00Z',
+              end: '2026-12-01T15:30:00Z',
+              title: 'Supervision',
+              user: null,
+            },
+          },
         },
       }),
     );
@@ -159,8 +168,8 @@ describe('VideoSessionModal', () => {
     await user.click(screen.getByRole('button', { name: 'Create session' }));
     const alert = await screen.findByTestId('form-error');
     expect(alert).toHaveTextContent('That time is already booked');
-    expect(alert).toHaveTextContent('an appointment (#7)');
-    expect(alert).toHaveTextContent('on Tue 1 Dec 2026, 15:30–16:30 (Europe/Berlin).');
+    expect(alert).toHaveTextContent('the appointment “Supervision”, Tue 1 Dec 2026, 15:30–16:30 (Europe/Berlin).');
+    expect(alert).not.toHaveTextContent('#7');
     expect(screen.getByRole('dialog', { name: 'Schedule a video session' })).toBeInTheDocument();
   });
 

@@ -99,7 +99,7 @@ export function WaitingBanner({ presence, sessions, now }) {
         </ul>
       ) : null}
       <button type="button" className="btn btn--small btn--ghost" aria-pressed={notify} onClick={toggle}>
-        {notify ? 'Sound and notification on when someone waits' : 'Tell me with a sound when someone waits'}
+        Sound when someone waits
       </button>
     </section>
   );
