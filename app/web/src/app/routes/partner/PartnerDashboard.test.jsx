@@ -49,6 +49,11 @@ describe('partner video sessions tab', () => {
     expect(screen.queryByRole('button', { name: 'Delete Tomorrow one' })).not.toBeInTheDocument();
     expect(screen.getByRole('button', { name: 'Cancel Tomorrow one' })).toBeInTheDocument();
     expect(screen.getByRole('button', { name: 'Copy invitation for Tomorrow one' })).toBeInTheDocument();
+    // the session's .ics, for the partner's own calendar
+    expect(screen.getByRole('link', { name: 'Add to calendar: Tomorrow one' })).toHaveAttribute(
+      'href',
+      '/api/video-sessions/2/calendar.ics',
+    );
 
     await user.click(screen.getByRole('button', { name: 'Delete Last week' }));
     const dialog = screen.getByRole('dialog', { name: 'Delete this session?' });

@@ -5,6 +5,7 @@ import { CopyButton } from '../../../components/CopyButton.jsx';
 import { UnlockPasswordButton } from './UnlockPasswordButton.jsx';
 import { presenceText, usePasswordLock } from '../api/presence.js';
 import { invitationText } from '../utils/invitation.js';
+import { basePath } from '../../../lib/base-path.js';
 import { joinState, liveStatus } from '../../../utils/sessions.js';
 import { formatCountdown, formatDate, formatDuration, formatTime, formatTimeRange } from '../../../utils/time.js';
 
@@ -122,6 +123,16 @@ export function SessionItem({
           >
             Guest link
           </button>
+        )}
+        {upcoming && (
+          <a
+            className="btn btn--small"
+            href={`${basePath()}/api/video-sessions/${session.id}/calendar.ics`}
+            download={`video-session-${session.id}.ics`}
+            aria-label={`Add to calendar: ${session.title}`}
+          >
+            Add to calendar
+          </a>
         )}
         {editable && onEdit && (
           <button type="button" className="btn btn--small" onClick={() => onEdit(session)} aria-label={`Edit ${session.title}`}>
