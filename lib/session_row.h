@@ -21,7 +21,7 @@
 	" (extract(epoch FROM s.end_date) * 1000000)::int8," \
 	" s.duration_minutes, s.status, s.password_enabled, s.notes," \
 	" (extract(epoch FROM s.created_at) * 1000000)::int8," \
-	" (extract(epoch FROM s.updated_at) * 1000000)::int8, s.sequence"
+	" (extract(epoch FROM s.updated_at) * 1000000)::int8, s.sequence, s.cancel_reason"
 /*
  * The names come from scalar subqueries, not joins: every statement is then
  * a scan of video_sessions alone, whose plan (an index scan in the order the
@@ -31,7 +31,8 @@
 #define SESSION_FROM " FROM video_sessions s"
 
 enum { SC_ID, SC_PARTNER, SC_USER, SC_PARTNER_NAME, SC_USER_NAME, SC_TITLE, SC_START, SC_END,
-       SC_DURATION, SC_STATUS, SC_PW_ENABLED, SC_NOTES, SC_CREATED, SC_UPDATED, SC_SEQUENCE, SC__N };
+       SC_DURATION, SC_STATUS, SC_PW_ENABLED, SC_NOTES, SC_CREATED, SC_UPDATED, SC_SEQUENCE,
+       SC_CANCEL_REASON, SC__N };
 
 /*
  * Writes row i of r (SESSION_COLS) as the API's session object into b:

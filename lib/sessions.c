@@ -28,6 +28,7 @@
 #include "vsession/ics.h"
 #include "vsession/json.h"
 #include "vsession/limits.h"
+#include "vsession/people.h"
 #include "vsession/sessions.h"
 #include "vsession/timeutil.h"
 #include "vsession/users.h"
@@ -78,6 +79,13 @@ void vs_session_row_json(struct vs_buf *b, const struct vs_view *v, const PGresu
 	vs_json_str(b, vs_session_status_at(PQgetvalue(r, i, SC_STATUS), iStart, iEnd, v->iNowUs));
 	vs_json_key(b, "password_enabled", false);
 	vs_json_bool(b, vs_db_bool(r, i, SC_PW_ENABLED));
+	if (!strcmp(PQgetvalue(r, i, SC_STATUS), "cancelled")) {
+		vs_json_key(b, "cancel_reason", false);
+		if (PQgetisnull(r, i, SC_CANCEL_REASON))
+			vs_json_null(b);
+		else
+			vs_json_str(b, PQgetvalue(r, i, SC_CANCEL_REASON));
+	}
 	vs_json_key(b, "meeting_url", false);
 	vs_buf_putc(b, '"');
 	vs_buf_puts(b, v->zPublicUrl);
@@ -108,8 +116,13 @@ bool vs_session_sees_notes(const struct vs_caller *c)
 
 static struct vs_stmt stConflict = VS_STMT("booking_conflict", 5, true,
 	"SELECT b.kind, b.ref_id, (extract(epoch FROM lower(b.during)) * 1000000)::int8,"
-	" (extract(epoch FROM upper(b.during)) * 1000000)::int8"
-	" FROM bookings b WHERE b.partner_id = $1 AND b.active"
+	" (extract(epoch FROM upper(b.during)) * 1000000)::int8,"
+	" coalesce(vs.title, ap.title), u.id, u.name"
+	" FROM bookings b"
+	" LEFT JOIN video_sessions vs ON b.kind = 'video_session' AND vs.id = b.ref_id"
+	" LEFT JOIN appointments ap ON b.kind = 'appointment' AND ap.id = b.ref_id"
+	" LEFT JOIN users u ON u.id = coalesce(vs.user_id, ap.user_id)"
+	" WHERE b.partner_id = $1 AND b.active"
 	" AND b.during && tstzrange($2::timestamptz, $3::timestamptz, '[)')"
 	" AND NOT (b.kind = $4 AND b.ref_id = $5)"
 	" ORDER BY lower(b.during), b.id LIMIT 1");
@@ -131,6 +144,10 @@ void vs_booking_conflict(struct vs_db *db, int64_t iPartner, int64_t iStartUs, i
 		pOut->iConflictId = vs_db_i64(r, 0, 1);
 		pOut->iConflictStartUs = vs_db_i64(r, 0, 2);
 		pOut->iConflictEndUs = vs_db_i64(r, 0, 3);
+		/* the partner's own booking: its title and client name them in the answer */
+		snprintf(pOut->zConflictTitle, sizeof(pOut->zConflictTitle), "%s", PQgetvalue(r, 0, 4));
+		pOut->iConflictUserId = PQgetisnull(r, 0, 5) ? 0 : vs_db_i64(r, 0, 5);
+		snprintf(pOut->zConflictUser, sizeof(pOut->zConflictUser), "%s", PQgetvalue(r, 0, 6));
 	}
 	PQclear(r);
 }
@@ -616,8 +633,13 @@ enum vs_err vs_session_check_password(struct vs_db *db, int64_t iId, const char 
 		vs_outcome_set(pOut, NULL, "Too many wrong passwords; try again later.");
 	if (rc != VS_OK)
 		return rc;
-	if (!vs_password_verify(zHash, zPassword, nPassword))
+	if (!vs_password_verify(zHash, zPassword, nPassword)) {
+		int n = vs_verify_remaining(db, zCallerKey, zKey);
+
+		pOut->bRemaining = n >= 0;
+		pOut->iRemaining = n;
 		return VS_ERR_WRONG_PASSWORD;
+	}
 	vs_limit_release(db, zCallerKey, zKey);
 	return VS_OK;
 }

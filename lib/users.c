@@ -166,7 +166,7 @@ enum vs_err vs_client_is_linked(struct vs_db *db, int64_t iPartner, int64_t iCli
 }
 
 static struct vs_stmt stClients = VS_STMT("clients_list", 1, true,
-	"SELECT u.id, u.name, u.email FROM partner_clients pc JOIN users u ON u.id = pc.client_id"
+	"SELECT u.id, u.name, u.email, u.timezone FROM partner_clients pc JOIN users u ON u.id = pc.client_id"
 	" WHERE pc.partner_id = $1 ORDER BY u.name, u.id");
 
 enum vs_err vs_clients_json(struct vs_db *db, const struct vs_view *v, int64_t iPartner,
@@ -192,6 +192,8 @@ enum vs_err vs_clients_json(struct vs_db *db, const struct vs_view *v, int64_t i
 		vs_json_str(out, PQgetvalue(r, i, 1));
 		vs_json_key(out, "email", false);
 		vs_json_str(out, PQgetvalue(r, i, 2));
+		vs_json_key(out, "timezone", false);
+		vs_json_str(out, PQgetvalue(r, i, 3));
 		vs_buf_putc(out, '}');
 	}
 	vs_buf_puts(out, "]}");

@@ -32,6 +32,16 @@ void vs_h_session_invite(struct vs_ctx *ctx);
 void vs_h_guest_join(struct vs_ctx *ctx);
 void vs_h_session_unlock(struct vs_ctx *ctx);
 
+/* handlers_people.c */
+void vs_h_guest_preview(struct vs_ctx *ctx);
+void vs_h_session_password_state(struct vs_ctx *ctx);
+void vs_h_session_cancel(struct vs_ctx *ctx);
+
+/* handlers_presence.c */
+void vs_h_presence_beat(struct vs_ctx *ctx);
+void vs_h_presence_guest_beat(struct vs_ctx *ctx);
+void vs_h_partner_presence(struct vs_ctx *ctx);
+
 void vs_h_appointments_list(struct vs_ctx *ctx);
 void vs_h_appointment_create(struct vs_ctx *ctx);
 void vs_h_appointment_get(struct vs_ctx *ctx);

@@ -29,10 +29,16 @@ const char *vs_http_reason(int iStatus)
 	return "Unknown";
 }
 
-/* Writes the envelope; details (a booking conflict) only when pConflict is not NULL. */
+/*
+ * Writes the envelope; details only when pDetails is not NULL: the booking in
+ * the way (a conflict, named by its title and client: always the caller's own
+ * booking), or the tries left after a wrong session password.
+ */
 static void error_envelope(struct vs_response *res, int iStatus, const char *zCode,
-			   const char *zMessage, const char *zField, const struct vs_outcome *pConflict)
+			   const char *zMessage, const char *zField, const struct vs_outcome *pDetails)
 {
+	const struct vs_outcome *pConflict = pDetails != NULL && pDetails->bConflict ? pDetails : NULL;
+
 	struct vs_buf *b = &res->body;
 
 	res->iStatus = iStatus;
@@ -57,7 +63,23 @@ static void error_envelope(struct vs_response *res, int iStatus, const char *zCo
 		vs_json_time(b, pConflict->iConflictStartUs);
 		vs_json_key(b, "end", false);
 		vs_json_time(b, pConflict->iConflictEndUs);
+		vs_json_key(b, "title", false);
+		vs_json_str(b, pConflict->zConflictTitle);
+		vs_json_key(b, "user", false);
+		if (pConflict->iConflictUserId > 0) {
+			vs_buf_puts(b, "{\"id\":");
+			vs_json_i64(b, pConflict->iConflictUserId);
+			vs_json_key(b, "name", false);
+			vs_json_str(b, pConflict->zConflictUser);
+			vs_buf_putc(b, '}');
+		} else {
+			vs_json_null(b);
+		}
 		vs_buf_puts(b, "}}");
+	} else if (pDetails != NULL && pDetails->bRemaining) {
+		vs_buf_puts(b, ",\"details\":{\"remaining\":");
+		vs_json_i64(b, pDetails->iRemaining);
+		vs_buf_putc(b, '}');
 	}
 	vs_buf_puts(b, "}}");
 }
@@ -76,7 +98,8 @@ void vs_http_error_answer(struct vs_response *res, enum vs_err err, const struct
 
 	error_envelope(res, e->iStatus, e->zCode, bOutcome && o->zMessage[0] ? o->zMessage : e->zMessage,
 		       bOutcome ? o->zField : NULL,
-		       bOutcome && err == VS_ERR_CONFLICT && o->bConflict && o->iConflictId > 0 ? o : NULL);
+		       bOutcome && ((err == VS_ERR_CONFLICT && o->bConflict && o->iConflictId > 0) ||
+				    (err == VS_ERR_WRONG_PASSWORD && o->bRemaining)) ? o : NULL);
 	if (err == VS_ERR_RATE_LIMITED) {
 		snprintf(zRetry, sizeof(zRetry), "%d", o != NULL && o->iRetryAfter > 0 ? o->iRetryAfter : 1);
 		vs_http_header(res, "Retry-After", zRetry);

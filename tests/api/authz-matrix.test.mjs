@@ -23,6 +23,8 @@ const EXPECT = {
   'POST /api/join/:id': { public: true },
   'GET /api/test/sleep': { public: true },
   'POST /api/email/unsubscribe': { public: true },
+  'POST /api/join/:id/preview': { public: true },
+  'POST /api/join/:id/presence': { public: true },
 
   'POST /api/auth/logout': row('self.fresh-login', [204, 204, 204, 204, 204, 401]),
   'GET /api/auth/me': row('self', [200, 200, 200, 200, 200, 401]),
@@ -51,6 +53,13 @@ const EXPECT = {
   'POST /api/video-sessions/:id/verify-password': row('session', [403, 404, 200, 404, 403, 401], { body: (c) => ({ password: c.session.password }) }),
   // Joined inside its window (no session password, so C1 needs no verification first).
   'POST /api/video-sessions/:id/join': row('session.joinable', [200, 404, 200, 404, 403, 401]),
+  // The password check's state: the client's own, the partner's lockout view, admins read.
+  'GET /api/video-sessions/:id/password-state': row('session', [200, 404, 200, 404, 200, 401]),
+  // Presence beats come from the session's two people; admins do not join (403).
+  'POST /api/video-sessions/:id/presence': row('session', [200, 404, 200, 404, 403, 401], { body: () => ({ place: 'waiting' }) }),
+  'GET /api/partners/:id/presence': row('partner', [200, 403, 403, 403, 200, 401]),
+  // The partner cancels (with a reason); the client's own cancelling is another rule (403 here).
+  'POST /api/video-sessions/:id/cancel': row('session.fresh', [200, 404, 403, 404, 403, 401], { body: () => ({ reason: 'Ill today' }) }),
   // Clients see no appointments, not even those naming them (404).
   'GET /api/appointments/:id': row('appointment', [200, 404, 404, 404, 200, 401]),
   'PUT /api/appointments/:id': row('appointment.fresh', [200, 404, 404, 404, 403, 401], { body: () => ({ title: randomText('Moved') }) }),

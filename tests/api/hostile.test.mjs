@@ -226,6 +226,10 @@ function corpus(f) {
     ['client add', 'POST', `/api/partners/${P}/clients`, tok.partner],
     ['my settings', 'PUT', '/api/me/settings', tok.partner],
     ['practice settings', 'PUT', `/api/partners/${P}/settings`, tok.partner],
+    ['guest preview', 'POST', `/api/join/${S1}/preview`, null],
+    ['guest presence', 'POST', `/api/join/${S1}/presence`, null],
+    ['presence', 'POST', `/api/video-sessions/${S1}/presence`, tok.client],
+    ['cancel', 'POST', `/api/video-sessions/${S1}/cancel`, tok.client],
   ];
 
   // -- malformed and truncated JSON
@@ -448,6 +452,10 @@ function corpus(f) {
     ['POST', (id) => `/api/partners/${id}/appointments`, tok.partner, apptBase], ['GET', (id) => `/api/appointments/${id}`, tok.partner],
     ['PUT', (id) => `/api/appointments/${id}`, tok.partner, { title: 'x' }], ['DELETE', (id) => `/api/appointments/${id}`, tok.partner],
     ['GET', (id) => `/api/partners/${id}/calendar?from=2030-01-01T00:00:00Z&to=2030-01-02T00:00:00Z`, tok.partner],
+    ['GET', (id) => `/api/video-sessions/${id}/password-state`, tok.client], ['POST', (id) => `/api/video-sessions/${id}/presence`, tok.client, { place: 'waiting' }],
+    ['GET', (id) => `/api/partners/${id}/presence`, tok.partner], ['POST', (id) => `/api/join/${id}/preview`, null, { invite: 'x' }],
+    ['POST', (id) => `/api/join/${id}/presence`, null, { invite: 'x', name: 'n', place: 'waiting' }],
+    ['POST', (id) => `/api/video-sessions/${id}/cancel`, tok.partner, {}],
   ];
   idRoutes.forEach(([method, p, token, body], r) => {
     // every route gets the ids past 2^63 and past 2^64; the other forms rotate over the routes

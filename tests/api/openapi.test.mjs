@@ -316,7 +316,7 @@ test('the schema checker refuses what it should (so the live checks can fail)', 
   const bad = [
     { ...good, password: '123456' },                      // reads never carry a password
     { ...good, status: 'done' },                          // not in the enum
-    { ...good, duration_minutes: 50 },                    // not a multiple of 15
+    { ...good, duration_minutes: 52 },                    // not a multiple of 5
     { ...good, session_date: '2026-12-01T16:00:00+01:00' }, // answers are in UTC with Z
     { ...good, user: null },                              // wrong type
     (({ id, ...rest }) => rest)(good),                    // id missing
@@ -415,8 +415,8 @@ test('sessions, lists, appointments and the calendar answer as documented', { sk
   const conflict = await api('POST', '/api/video-sessions', { token: partner.token, body: { ...body, session_date: iso(start + 15 * 60000) } });
   assertDocumented('POST', '/api/video-sessions', conflict);
   assert.equal(conflict.status, 409);
-  assert.deepEqual(conflict.json.error.details.conflicting, { kind: 'video_session', id, start: iso(start), end: iso(start + 45 * 60000) });
-  const invalid = await api('POST', '/api/video-sessions', { token: partner.token, body: { ...body, duration_minutes: 50 } });
+  assert.deepEqual(conflict.json.error.details.conflicting, { kind: 'video_session', id, start: iso(start), end: iso(start + 45 * 60000), title: body.title, user: { id: client.id, name: client.name } });
+  const invalid = await api('POST', '/api/video-sessions', { token: partner.token, body: { ...body, duration_minutes: 52 } });
   assertDocumented('POST', '/api/video-sessions', invalid);
   assert.equal(invalid.json.error.field, 'duration_minutes');
   assertDocumented('POST', '/api/video-sessions', await api('POST', '/api/video-sessions', { token: client.token, body }));

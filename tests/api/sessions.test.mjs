@@ -94,7 +94,7 @@ test('validation refuses every broken field with 422 naming it, and writes nothi
     [{ duration_minutes: 15 }, 'duration_minutes'],
     [{ duration_minutes: 195 }, 'duration_minutes'],
     [{ duration_minutes: 50.5 }, 'duration_minutes'],
-    [{ duration_minutes: 40 }, 'duration_minutes'],
+    [{ duration_minutes: 42 }, 'duration_minutes'],
     [{ duration_minutes: '60' }, 'duration_minutes'],
     [{ notes: 'n'.repeat(10001) }, 'notes'],
     [{ password_enabled: 'yes' }, 'password_enabled'],
@@ -130,7 +130,8 @@ test('overlapping bookings are 409 with the booking in the way; adjacent ones ar
   const r = await create(partner, sessionBody(client, start + 30 * 60000));
   assert.equal(r.status, 409);
   assert.equal(r.json.error.code, 'conflict');
-  assert.deepEqual(r.json.error.details.conflicting, { kind: 'video_session', id: a.id, start: a.session_date, end: a.end_date });
+  // named by its title and client, for "overlaps Progress review with Sam, 10:00–10:50"
+  assert.deepEqual(r.json.error.details.conflicting, { kind: 'video_session', id: a.id, start: a.session_date, end: a.end_date, title: a.title, user: { id: client.id, name: client.name } });
   // adjacent: one starts exactly when the other ends
   const b = await create(partner, sessionBody(client, start + 60 * 60000));
   assert.equal(b.status, 201, b.text);

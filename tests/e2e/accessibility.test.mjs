@@ -51,10 +51,12 @@ describe('accessibility (axe-core)', { skip }, () => {
     await page.locator(`li[data-session-id="${session.id}"]`).waitFor();
     await assertNoSeriousA11y(page, 'the Video Sessions tab');
 
-    await page.getByRole('button', { name: 'Delete Accessibility check' }).click();
-    const confirm = page.getByRole('dialog', { name: 'Delete this session?' });
+    // an upcoming session is cancelled (with a reason), not deleted
+    assert.equal(await page.getByRole('button', { name: 'Delete Accessibility check' }).count(), 0);
+    await page.getByRole('button', { name: 'Cancel Accessibility check' }).click();
+    const confirm = page.getByRole('dialog', { name: 'Cancel this session?' });
     await confirm.waitFor();
-    await assertNoSeriousA11y(page, 'the delete confirmation');
+    await assertNoSeriousA11y(page, 'the cancel confirmation');
     await page.keyboard.press('Escape');
     await confirm.waitFor({ state: 'detached' });
 

@@ -52,7 +52,12 @@ struct vs_outcome {
 	bool        bConflict;
 	char        zConflictKind[16];   /* "video_session" or "appointment" */
 	int64_t     iConflictId, iConflictStartUs, iConflictEndUs;
+	char        zConflictTitle[801];  /* the booking in the way: its title (200 code points) */
+	int64_t     iConflictUserId;      /* and its client, 0 for none */
+	char        zConflictUser[801];
 	int         iRetryAfter;
+	bool        bRemaining;          /* a wrong password: iRemaining tries are left */
+	int         iRemaining;
 };
 
 /* Sets the field (may be NULL) and message of a refusal; o may be NULL. */

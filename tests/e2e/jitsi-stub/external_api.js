@@ -22,6 +22,12 @@
  *   window.__jitsiStubOptions.moderator is true.
  * - executeCommand('hangup') and the placeholder's "Hang up" button emit
  *   'videoConferenceLeft' and then 'readyToClose'.
+ * - window.__jitsiStubOptions.mode picks a broken room for the tests of what
+ *   the SPA says when the video does not work: 'never' never joins (a network
+ *   that swallows the connection), 'fail' emits a fatal 'errorOccurred'
+ *   (Jitsi's connection error) instead of joining. 'cameraDenied' joins, then
+ *   emits 'cameraError' {type:'camera.permissionDenied'} as Jitsi does when
+ *   the browser refuses the camera.
  * It renders a visible placeholder (an iframe-like box) in parentNode.
  */
 (function () {
@@ -92,6 +98,17 @@
     this._lockedWith = opts.lockedWith || null;
     setTimeout(function () {
       if (self._record.disposed) return;
+      if (opts.mode === 'never') {
+        self._state.textContent = 'Connecting… (never connects)';
+        return;
+      }
+      if (opts.mode === 'fail') {
+        self._state.textContent = 'Connection failed';
+        self._emit('errorOccurred', {
+          error: { name: 'conference.connectionError.otherError', message: 'Connection failed', isFatal: true, type: 'CONFIG' },
+        });
+        return;
+      }
       if (!self._record.jwt && self._lockedWith) {
         self._state.textContent = 'Waiting for the room password…';
         self._emit('passwordRequired', {});
@@ -126,6 +143,9 @@
     });
     if ((window.__jitsiStubOptions || {}).moderator) {
       this._emit('participantRoleChanged', { id: 'stub' + store.instances.length, role: 'moderator' });
+    }
+    if ((window.__jitsiStubOptions || {}).mode === 'cameraDenied') {
+      this._emit('cameraError', { type: 'camera.permissionDenied', message: 'NotAllowedError: Permission denied' });
     }
   };
 

@@ -5,7 +5,7 @@
 import { dayKey, dayLabel } from './time.js';
 
 export const JOIN_EARLY_MINUTES = 15;
-export const DURATIONS = Array.from({ length: 11 }, (_, i) => 30 + i * 15); // 30..180
+export const DURATIONS = Array.from({ length: 31 }, (_, i) => 30 + i * 5); // 30..180 in 5-minute steps
 
 const ms = (v) => (typeof v === 'number' ? v : v instanceof Date ? v.getTime() : Date.parse(v));
 

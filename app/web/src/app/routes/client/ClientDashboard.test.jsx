@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { act, render, screen } from '@testing-library/react';
+import { act, render, screen, within } from '@testing-library/react';
 import { MemoryRouter } from 'react-router';
 import { NextSessionCard } from '../../../features/video-sessions/components/NextSessionCard.jsx';
 import { useNow } from '../../../components/useNow.js';
@@ -48,7 +48,13 @@ describe('client dashboard', () => {
     const soon = makeSession({ id: 1, title: 'Soon', session_date: iso(now + 3 * 3600e3) });
     const later = makeSession({ id: 2, title: 'Later one', session_date: iso(now + 5 * 86400e3) });
     const old = makeSession({ id: 3, title: 'Old one', session_date: iso(now - 5 * 86400e3) });
-    const cancelled = makeSession({ id: 4, title: 'Called off', session_date: iso(now + 86400e3), status: 'cancelled' });
+    const cancelled = makeSession({
+      id: 4,
+      title: 'Called off',
+      session_date: iso(now + 86400e3),
+      status: 'cancelled',
+      cancel_reason: 'I am ill today, sorry.',
+    });
     vi.stubGlobal(
       'fetch',
       routeFetch({ 'GET /api/users/9/video-sessions': [200, { video_sessions: [soon, later, old, cancelled], next_cursor: null }] }),
@@ -63,6 +69,11 @@ describe('client dashboard', () => {
     expect(past).toHaveTextContent('Old one');
     expect(past).toHaveTextContent('Called off');
     expect(past).toHaveTextContent('Cancelled');
+    expect(past).toHaveTextContent('Reason: I am ill today, sorry.');
+    expect(within(upcoming).getByRole('link', { name: 'Add to calendar: Soon' })).toHaveAttribute(
+      'href',
+      '/api/video-sessions/1/calendar.ics',
+    );
     expect(screen.getAllByText(/America\/New_York/).length).toBeGreaterThan(0);
   });
 });

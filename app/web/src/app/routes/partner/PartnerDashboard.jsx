@@ -17,6 +17,9 @@ import { ClientsTab } from '../../../features/clients/components/ClientsTab.jsx'
 import { sessionQuery, usePartnerSessions } from '../../../features/video-sessions/api/video-sessions.js';
 import { VideoSessionModal } from '../../../features/video-sessions/components/VideoSessionModal.jsx';
 import { DeleteSessionDialog } from '../../../features/video-sessions/components/DeleteSessionDialog.jsx';
+import { CancelSessionDialog } from '../../../features/video-sessions/components/CancelSessionDialog.jsx';
+import { WaitingBanner } from '../../../features/video-sessions/components/WaitingBanner.jsx';
+import { usePartnerPresence } from '../../../features/video-sessions/api/presence.js';
 import { InviteDialog } from '../../../features/video-sessions/components/InviteDialog.jsx';
 import { appointmentQuery, calendarKeys } from '../../../features/calendar/api/calendar.js';
 import { AppointmentModal } from '../../../features/calendar/components/AppointmentModal.jsx';
@@ -46,6 +49,9 @@ export function PartnerDashboard() {
 
   const clients = useClients(user.id);
   const sessions = usePartnerSessions(user.id);
+  const presence = usePartnerPresence(user.id);
+  const waiting = useMemo(() => presence.data || [], [presence.data]);
+  const clientZones = useMemo(() => Object.fromEntries((clients.data || []).map((c) => [c.id, c.timezone])), [clients.data]);
 
   const upcoming = useMemo(() => sessions.data?.upcoming || [], [sessions.data]);
   const past = useMemo(() => sessions.data?.past || [], [sessions.data]);
@@ -87,6 +93,9 @@ export function PartnerDashboard() {
   const handlers = {
     onEdit: openEdit,
     onDelete: (s) => setDialog({ kind: 'delete', session: s }),
+    onCancel: (s) => setDialog({ kind: 'cancel', session: s }),
+    presence: waiting,
+    clientZones,
     onInvite: (s) => {
       setActionError(null);
       setDialog({ kind: 'invite', session: s });
@@ -107,6 +116,7 @@ export function PartnerDashboard() {
           + Schedule session
         </button>
       </div>
+      <WaitingBanner presence={waiting} sessions={upcoming} now={now} />
       <Tabs label="Dashboard sections" tabs={TABS} active={tab} onChange={(id) => navigate(`/dashboard/${id}`)} idPrefix="partner" />
       <ErrorMessage error={actionError} />
 
@@ -173,6 +183,7 @@ export function PartnerDashboard() {
         />
       )}
       {dialog?.kind === 'delete' && <DeleteSessionDialog session={dialog.session} tz={tz} onClose={close} onDeleted={sessionsChanged} />}
+      {dialog?.kind === 'cancel' && <CancelSessionDialog session={dialog.session} tz={tz} onClose={close} onCancelled={sessionsChanged} />}
       {dialog?.kind === 'invite' && <InviteDialog session={dialog.session} onClose={close} />}
       {dialog?.kind === 'slot' && (
         <SlotDialog slot={dialog} tz={tz} onVideoSession={newSession} onAppointment={newAppointment} onClose={close} />

@@ -15,7 +15,7 @@ function fixtures() {
 describe('partner video sessions tab', () => {
   afterEach(() => vi.unstubAllGlobals());
 
-  it('groups upcoming sessions by day, lists past ones, and deletes only after confirmation', async () => {
+  it('groups upcoming sessions by day, lists past ones, and deletes only past ones after confirmation', async () => {
     const user = userEvent.setup();
     const { today, tomorrow, past } = fixtures();
     let deleted = false;
@@ -23,9 +23,9 @@ describe('partner video sessions tab', () => {
       'GET /api/partners/3/clients': [200, { clients: [{ id: 9, name: 'Sam Client', email: 's@x' }] }],
       'GET /api/partners/3/video-sessions': (_b, url) =>
         url.includes('when=upcoming')
-          ? [200, { video_sessions: deleted ? [today] : [today, tomorrow], next_cursor: null }]
-          : [200, { video_sessions: [past], next_cursor: null }],
-      'DELETE /api/video-sessions/2': () => {
+          ? [200, { video_sessions: [today, tomorrow], next_cursor: null }]
+          : [200, { video_sessions: deleted ? [] : [past], next_cursor: null }],
+      'DELETE /api/video-sessions/3': () => {
         deleted = true;
         return [204];
       },
@@ -45,17 +45,28 @@ describe('partner video sessions tab', () => {
     expect(within(pastSection).getByText('Last week')).toBeInTheDocument();
     expect(within(pastSection).getByText('Completed')).toBeInTheDocument();
 
-    await user.click(screen.getByRole('button', { name: 'Delete Tomorrow one' }));
+    // Upcoming sessions are cancelled, not deleted; "Cancel" never means "close this form".
+    expect(screen.queryByRole('button', { name: 'Delete Tomorrow one' })).not.toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Cancel Tomorrow one' })).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Copy invitation for Tomorrow one' })).toBeInTheDocument();
+    // the session's .ics, for the partner's own calendar
+    expect(screen.getByRole('link', { name: 'Add to calendar: Tomorrow one' })).toHaveAttribute(
+      'href',
+      '/api/video-sessions/2/calendar.ics',
+    );
+
+    await user.click(screen.getByRole('button', { name: 'Delete Last week' }));
     const dialog = screen.getByRole('dialog', { name: 'Delete this session?' });
-    expect(within(dialog).getByRole('button', { name: 'Cancel' })).toHaveFocus();
+    expect(dialog).toHaveTextContent(/notes, its guest link and its password/);
+    expect(within(dialog).getByRole('button', { name: 'Keep it' })).toHaveFocus();
     await user.keyboard('{Escape}');
     expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
     expect(fetchMock.calls.some((c) => c.method === 'DELETE')).toBe(false);
 
-    await user.click(screen.getByRole('button', { name: 'Delete Tomorrow one' }));
+    await user.click(screen.getByRole('button', { name: 'Delete Last week' }));
     await user.click(screen.getByRole('button', { name: 'Delete session' }));
-    await screen.findByRole('heading', { name: 'Upcoming (1)' });
-    expect(fetchMock.calls.filter((c) => c.method === 'DELETE').map((c) => c.path)).toEqual(['/api/video-sessions/2']);
+    await waitFor(() => expect(screen.queryByText('Last week')).not.toBeInTheDocument());
+    expect(fetchMock.calls.filter((c) => c.method === 'DELETE').map((c) => c.path)).toEqual(['/api/video-sessions/3']);
   });
 
   it('edits a session from the list and can cancel it', async () => {

@@ -24,6 +24,7 @@ export function LoginPage() {
     if (error) errorRef.current?.focus();
   }, [error]);
 
+  const joining = /^\/join\/\d+$/.test(safeNext(params.get('next')));
   if (status === 'loading') return <Loading label="Loading…" />;
   if (user) return <Navigate to={safeNext(params.get('next'))} replace />;
 
@@ -57,8 +58,20 @@ export function LoginPage() {
         <p className="brand brand--large" aria-hidden="true">
           <span className="brand__mark" /> vsession
         </p>
-        <h1>Log in</h1>
-        <p className="muted">Private video sessions with your therapist.</p>
+        {/* From a join link: say so, but nothing of the session (ids are sequential; nobody is logged in yet) */}
+        {joining ? (
+          <>
+            <h1>Log in to join your video session</h1>
+            <p className="muted" data-testid="login-joining">
+              After you log in you go straight to the session’s page, where you can check your camera and microphone.
+            </p>
+          </>
+        ) : (
+          <>
+            <h1>Log in</h1>
+            <p className="muted">Private video sessions with your therapist.</p>
+          </>
+        )}
         {expired && !error && (
           <p className="notice" role="status">
             Your session has ended. Please log in again.

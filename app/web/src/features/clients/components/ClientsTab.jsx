@@ -24,8 +24,15 @@ export function ClientsTab({ clients, sessions, tz, onSchedule }) {
                 <div>
                   <h3 className="client-item__name">{c.name}</h3>
                   <p className="muted client-item__email">{c.email}</p>
+                  {c.timezone && (
+                    <p className="client-item__zone" data-testid="client-zone">
+                      Time zone: {c.timezone}
+                    </p>
+                  )}
                   <p className="client-item__next">
-                    {next ? `Next session: ${formatDateTime(next.session_date, tz)}` : 'No upcoming session'}
+                    {next
+                      ? `Next session: ${formatDateTime(next.session_date, tz)}${c.timezone && c.timezone !== tz ? ` (${formatDateTime(next.session_date, c.timezone)} for ${c.name.split(' ')[0]})` : ''}`
+                      : 'No upcoming session'}
                   </p>
                 </div>
                 <button

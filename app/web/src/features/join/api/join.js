@@ -30,3 +30,23 @@ export function guestJoin(id, { invite, name, password }) {
   if (password) body.password = password;
   return api.post(`/join/${id}`, body, { auth: false });
 }
+
+/** The client's or partner's view of the password check (tries left, verified, locked until). */
+export function getPasswordState(id) {
+  return api.get(`/video-sessions/${id}/password-state`);
+}
+
+/** What a guest's invite leads to: title, therapist, times, whether a password is needed. */
+export function guestPreview(id, invite) {
+  return api.post(`/join/${id}/preview`, { invite }, { auth: false });
+}
+
+/** One presence beat of a partner or client; answers who else is there. */
+export function presenceBeat(id, place) {
+  return api.post(`/video-sessions/${id}/presence`, { place });
+}
+
+/** One presence beat of a guest. */
+export function guestPresenceBeat(id, { invite, name, place }) {
+  return api.post(`/join/${id}/presence`, { invite, name, place }, { auth: false });
+}

@@ -3,16 +3,16 @@
 // denied, no device exists or it is busy. Joining without the check is always
 // possible. Tracks are stopped before the meeting takes the devices.
 import { useEffect, useRef, useState } from 'react';
+import { browserName, deniedSteps } from '../utils/media-help.js';
 
 export function describeMediaError(err, partial) {
   const name = err?.name || '';
   if (name === 'NotAllowedError' || name === 'SecurityError' || name === 'PermissionDeniedError') {
     return {
       kind: 'denied',
-      title: 'Camera and microphone are blocked',
+      title: `Camera and microphone are blocked in ${browserName()}`,
       steps: [
-        'On a computer: click the camera or lock icon in the address bar, set Camera and Microphone to “Allow”, then press “Check again”.',
-        'On a phone: open the browser’s site settings (iPhone: Settings › Safari › Camera and Microphone; Android: Chrome › Site settings) and allow them.',
+        ...deniedSteps(),
         'You can also join now and allow access later in the meeting; until then the other person cannot see or hear you.',
       ],
     };
@@ -47,7 +47,7 @@ function stopStream(stream) {
   stream?.getTracks().forEach((t) => t.stop());
 }
 
-export function DeviceCheck({ onContinue, busy, autoStart = true }) {
+export function DeviceCheck({ onContinue, busy, autoStart = true, continueLabel }) {
   const [state, setState] = useState({ phase: 'idle' });
   const streamRef = useRef(null);
   const videoRef = useRef(null);
@@ -197,7 +197,7 @@ export function DeviceCheck({ onContinue, busy, autoStart = true }) {
       )}
       <div className="button-row">
         <button type="button" className="btn btn--primary btn--large" onClick={proceed} disabled={busy}>
-          {busy ? 'Joining…' : working ? 'Join now' : 'Join without camera and microphone'}
+          {busy ? 'Joining…' : continueLabel || (working ? 'Join now' : 'Join without camera and microphone')}
         </button>
         {state.phase !== 'requesting' && supported && (
           <button type="button" className="btn" onClick={check} disabled={busy}>

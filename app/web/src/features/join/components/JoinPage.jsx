@@ -25,7 +25,20 @@ import {
   retryMinutes,
   safeTimeZone,
 } from '../../../utils/time.js';
-import { guestJoin, joinSession, useJoinSession, verifyPassword } from '../api/join.js';
+import { useQuery } from '@tanstack/react-query';
+import { api } from '../../../lib/api-client.js';
+import {
+  getPasswordState,
+  guestJoin,
+  guestPresenceBeat,
+  guestPreview,
+  joinKeys,
+  joinSession,
+  presenceBeat,
+  useJoinSession,
+  verifyPassword,
+} from '../api/join.js';
+import { otherPresenceText, partnerPresenceText, usePresence } from './usePresence.js';
 import { DeviceCheck } from './DeviceCheck.jsx';
 import { PASSWORD_RE, PasswordForm, SessionPasswordField, passwordErrorText } from './PasswordForm.jsx';
 // The Jitsi SDK loads only when someone actually enters a room.
@@ -105,6 +118,30 @@ function Countdown({ session, tz, now }) {
   );
 }
 
+/** "Dr Rivers is here" for the client or guest, "Sam is waiting · 2 min" for the partner. */
+export function PresenceLine({ present, role, partnerName, dark = false }) {
+  const now = useNow(30000);
+  if (!present) return null;
+  if (role === 'partner') {
+    const text = otherPresenceText(present, now);
+    return (
+      <p className={`presence-line${dark ? ' presence-line--dark' : ''}`} role="status" data-testid="presence">
+        {text || 'Your client has not opened the session yet.'}
+      </p>
+    );
+  }
+  const p = partnerPresenceText(present, partnerName);
+  return (
+    <p
+      className={`presence-line${p.here ? ' presence-line--here' : ''}${dark ? ' presence-line--dark' : ''}`}
+      role="status"
+      data-testid="presence"
+    >
+      <span className="presence-line__dot" aria-hidden="true" /> {p.text}
+    </p>
+  );
+}
+
 /** The join page of a logged-in partner or client. */
 export function MemberJoin() {
   const { id } = useParams();
@@ -121,9 +158,40 @@ export function MemberJoin() {
   const [busy, setBusy] = useState(false);
   const [joinError, setJoinError] = useState(null);
   const [joinInfo, setJoinInfo] = useState(null);
+  const isClient = user.role === 'client';
+  const isMember = user.role === 'client' || user.role === 'partner';
+  // The server remembers a passed password check until the session ends: a reload does not ask again.
+  const pwState = useQuery({
+    queryKey: [...joinKeys.session(id), 'password-state'],
+    queryFn: () => getPasswordState(id),
+    enabled: isClient && Boolean(session?.password_enabled),
+    retry: false, // unknown is the same as not verified: the password form is the way on
+  });
+  // The partner's way to reach the client when the room does not open.
+  const clients = useQuery({
+    queryKey: ['join', 'contact', user.id],
+    queryFn: () => api.get(`/partners/${user.id}/clients`),
+    enabled: user.role === 'partner' && Boolean(joinInfo),
+  });
+  const live = session ? joinState(session, now).state : null;
+  const present = usePresence((place) => presenceBeat(id, place), joinInfo ? 'room' : 'waiting', {
+    enabled: isMember && Boolean(session) && live !== 'cancelled' && live !== 'ended',
+  });
 
   if (joinInfo) {
-    return <MeetingRoom join={joinInfo} title={session?.title} onLeave={() => navigate('/dashboard', { replace: true })} />;
+    const otherName = user.role === 'partner' ? session?.user?.name : session?.partner?.name;
+    const email = clients.data?.clients?.find((c) => c.id === session?.user_id)?.email;
+    return (
+      <MeetingRoom
+        join={joinInfo}
+        title={session?.title}
+        otherName={otherName}
+        contact={email ? `email ${email}, or call them.` : null}
+        onLeave={() => navigate('/dashboard', { replace: true })}
+      >
+        <PresenceLine present={present} role={user.role} partnerName={session?.partner?.name} dark />
+      </MeetingRoom>
+    );
   }
 
   if (loadError) {
@@ -140,7 +208,9 @@ export function MemberJoin() {
   if (!session) return <Loading label="Loading the session…" />;
 
   const js = joinState(session, now);
-  const needsPassword = user.role === 'client' && session.password_enabled && !verified;
+  const needsPassword = isClient && session.password_enabled && !verified && !pwState.data?.verified;
+  const serverLock = pwState.data?.locked_until ? Date.parse(pwState.data.locked_until) : null;
+  const lockUntil = lockedUntil ?? (serverLock && serverLock > now ? serverLock : null);
 
   async function onPassword(pw) {
     setBusy(true);
@@ -181,9 +251,16 @@ export function MemberJoin() {
     body = <p className="alert alert--warn">This session was cancelled.</p>;
   } else if (js.state === 'ended') {
     body = <p className="alert alert--info">This session has ended.</p>;
+  } else if (needsPassword && pwState.isPending) {
+    body = <Loading label="Checking the session password…" />;
   } else if (needsPassword) {
     body = (
-      <PasswordForm onSubmit={onPassword} error={pwError} busy={busy} lockedUntil={lockedUntil}>
+      <PasswordForm
+        onSubmit={onPassword}
+        error={pwError || (lockUntil && !pwError ? `Too many wrong attempts. Try again at ${formatTime(lockUntil, tz)}.` : null)}
+        busy={busy}
+        lockedUntil={lockUntil}
+      >
         <h2>Enter the session password</h2>
       </PasswordForm>
     );
@@ -200,6 +277,9 @@ export function MemberJoin() {
 
   return (
     <JoinShell session={session} tz={tz} now={now}>
+      {js.state !== 'cancelled' && js.state !== 'ended' && (
+        <PresenceLine present={present} role={user.role} partnerName={session.partner?.name} />
+      )}
       {body}
       <p className="join-back">
         <Link to="/dashboard">Back to the dashboard</Link>
@@ -222,8 +302,15 @@ export function GuestJoin({ invite }) {
   const [inMeeting, setInMeeting] = useState(false);
   const [left, setLeft] = useState(false);
   const retryTimer = useRef(null);
-  useNow(lockedUntil ? 1000 : 60000);
+  const now = useNow(lockedUntil ? 1000 : 30000);
   useEffect(() => () => clearTimeout(retryTimer.current), []);
+  // What the invite leads to, before the guest types anything; the token goes in a POST body.
+  const preview = useQuery({ queryKey: ['join', 'preview', id], queryFn: () => guestPreview(id, invite), retry: false });
+  const info = preview.data;
+  const previewLive = info ? joinState(info, now).state : null;
+  const present = usePresence((place) => guestPresenceBeat(id, { invite, name: name.trim(), place }), inMeeting ? 'room' : 'waiting', {
+    enabled: Boolean(joinInfo) && !left && previewLive !== 'ended' && previewLive !== 'cancelled',
+  });
 
   async function submit(e) {
     e?.preventDefault();
@@ -278,12 +365,60 @@ export function GuestJoin({ invite }) {
       </JoinShell>
     );
   }
-  if (joinInfo && inMeeting) return <MeetingRoom join={joinInfo} title="Video session" onLeave={() => setLeft(true)} />;
+  if (joinInfo && inMeeting)
+    return (
+      <MeetingRoom join={joinInfo} title={info?.title || 'Video session'} otherName={info?.partner?.name} onLeave={() => setLeft(true)}>
+        <PresenceLine present={present} role="guest" partnerName={info?.partner?.name} dark />
+      </MeetingRoom>
+    );
+
+  if (preview.error?.status === 404) {
+    return (
+      <JoinShell>
+        <h1>This invite link is not valid any more</h1>
+        <p>The session may have ended, or your therapist made a new link. Ask your therapist for a new one.</p>
+      </JoinShell>
+    );
+  }
+
+  const pwHint = !info
+    ? 'The 6-digit code from your invitation, if you received one.'
+    : info.password_enabled
+      ? 'This session needs the 6-digit code from your invitation.'
+      : null;
 
   return (
     <JoinShell>
       <h1>Join your video session</h1>
+      {info ? (
+        <section className="join-details" aria-label="Your session">
+          <dl className="details-list">
+            <div>
+              <dt>Session</dt>
+              <dd data-testid="guest-title">{info.title}</dd>
+            </div>
+            <div>
+              <dt>With</dt>
+              <dd>{info.partner.name}</dd>
+            </div>
+            <div>
+              <dt>When</dt>
+              <dd data-testid="guest-when">
+                {formatDateTime(info.session_date, tz)}
+                <br />
+                <span className="muted">
+                  {formatTimeRange(info.session_date, info.end_date, tz)} · {formatDuration(info.duration_minutes)}
+                </span>
+              </dd>
+            </div>
+          </dl>
+          {previewLive === 'cancelled' && <p className="alert alert--warn">This session was cancelled.</p>}
+        </section>
+      ) : (
+        preview.isPending && <Loading label="Loading your session…" />
+      )}
       <p className="muted">You were invited as a guest. Times are shown in your time zone, {tz}.</p>
+      {joinInfo && <PresenceLine present={present} role="guest" partnerName={info?.partner?.name} />}
       {joinInfo ? (
         <DeviceCheck onContinue={() => setInMeeting(true)} />
       ) : (
@@ -297,12 +432,7 @@ export function GuestJoin({ invite }) {
           <Field id="guest-name" label="Your name" hint="Shown to the other person in the call." error={errors.name}>
             {(p) => <input {...p} type="text" autoComplete="name" maxLength={100} value={name} onChange={(e) => setName(e.target.value)} />}
           </Field>
-          <SessionPasswordField
-            hint="The 6-digit code from your invitation, if you received one."
-            value={password}
-            onChange={setPassword}
-            error={errors.password}
-          />
+          {pwHint !== null && <SessionPasswordField hint={pwHint} value={password} onChange={setPassword} error={errors.password} />}
           <button type="submit" className="btn btn--primary btn--block" disabled={busy || (lockedUntil && Date.now() < lockedUntil)}>
             {busy ? 'Checking…' : 'Continue'}
           </button>

@@ -65,7 +65,7 @@ describe('join page (logged in)', () => {
     const fetchMock = routeFetch({
       'GET /api/video-sessions/42': [200, session],
       'POST /api/video-sessions/42/verify-password': [
-        [403, { error: { code: 'wrong_password', message: 'Wrong password.' } }],
+        [403, { error: { code: 'wrong_password', message: 'Wrong password.', details: { remaining: 2 } } }],
         [429, { error: { code: 'too_many_attempts', message: 'Too many.' } }, { 'Retry-After': '540' }],
         [200, { verified: true }],
       ],
@@ -75,10 +75,11 @@ describe('join page (logged in)', () => {
 
     expect(await screen.findByRole('heading', { level: 1, name: 'Weekly check-in' })).toBeInTheDocument();
     expect(screen.getByTestId('join-when')).toHaveTextContent('(America/New_York)');
-    const input = screen.getByLabelText('Session password');
+    const input = await screen.findByLabelText('Session password');
     expect(input).toHaveAttribute('inputmode', 'numeric');
     expect(input).toHaveAttribute('autocomplete', 'one-time-code');
-    expect(input).toHaveAttribute('maxlength', '6');
+    // room for a pasted "345 427" or "345-427": the field keeps the digits only
+    expect(input).toHaveAttribute('maxlength', '16');
 
     await user.type(input, '12');
     await user.click(screen.getByRole('button', { name: 'Continue' }));
@@ -87,12 +88,26 @@ describe('join page (logged in)', () => {
     await user.type(input, 'ab3456');
     expect(input).toHaveValue('123456');
     await user.click(screen.getByRole('button', { name: 'Continue' }));
-    expect(await screen.findByText(/That password is not correct/)).toBeInTheDocument();
-    expect(fetchMock.calls.at(-1).body).toEqual({ password: '123456' });
+    expect(await screen.findByText(/That password is not correct.*2 tries left\./)).toBeInTheDocument();
+    expect(fetchMock.calls.filter((c) => c.path.endsWith('/verify-password')).at(-1).body).toEqual({ password: '123456' });
 
     await user.click(screen.getByRole('button', { name: 'Continue' }));
     expect(await screen.findByText('Too many wrong attempts. Try again in 9 minutes.')).toBeInTheDocument();
     expect(screen.getByRole('button', { name: 'Continue' })).toBeDisabled();
+  });
+
+  it('client: a password already passed (kept by the server) is not asked again after a reload', async () => {
+    const session = makeSession({ session_date: iso(Date.now() + 2 * 3600e3) });
+    vi.stubGlobal(
+      'fetch',
+      routeFetch({
+        'GET /api/video-sessions/42': [200, session],
+        'GET /api/video-sessions/42/password-state': [200, { password_enabled: true, verified: true, remaining: 5, locked_until: null }],
+      }),
+    );
+    renderApp('/join/42', clientUser);
+    expect(await screen.findByTestId('join-countdown')).toBeInTheDocument();
+    expect(screen.queryByLabelText('Session password')).not.toBeInTheDocument();
   });
 
   it('client: after the password, waits with a countdown until the window opens', async () => {
@@ -189,10 +204,20 @@ describe('join page (logged in)', () => {
   it('sends someone without a login to the login page and back', async () => {
     vi.stubGlobal('fetch', routeFetch({}));
     renderApp('/join/42', null);
-    expect(await screen.findByRole('heading', { name: 'Log in' })).toBeInTheDocument();
+    expect(await screen.findByRole('heading', { name: 'Log in to join your video session' })).toBeInTheDocument();
     expect(screen.getByTestId('location')).toHaveTextContent('/login?next=%2Fjoin%2F42');
   });
 });
+
+const guestPreview = {
+  title: 'Weekly check-in',
+  partner: { name: 'Dr. Ada Rivers' },
+  session_date: iso(Date.now() + 5 * 60e3).replace(/\d\d:\d\dZ$/, '00:00Z'),
+  end_date: iso(Date.now() + 55 * 60e3),
+  duration_minutes: 50,
+  status: 'scheduled',
+  password_enabled: true,
+};
 
 describe('join page (guest invite)', () => {
   beforeEach(() => {
@@ -211,6 +236,7 @@ describe('join page (guest invite)', () => {
       configurable: true,
     });
     const fetchMock = routeFetch({
+      'POST /api/join/42/preview': [200, guestPreview],
       'POST /api/join/42': [
         [403, { error: { code: 'wrong_password', message: 'Wrong.' } }],
         [200, joinAnswer({ jwt: 'eyJ.jwt.sig', password: null, display_name: 'Guest Gina' })],
@@ -219,6 +245,14 @@ describe('join page (guest invite)', () => {
     vi.stubGlobal('fetch', fetchMock);
     renderApp('/join/42?invite=tok123', null);
     expect(screen.getByRole('heading', { name: 'Join your video session' })).toBeInTheDocument();
+    // what the invite leads to, in the guest's own zone, never a raw ISO string
+    expect(await screen.findByTestId('guest-title')).toHaveTextContent('Weekly check-in');
+    expect(screen.getByText('Dr. Ada Rivers')).toBeInTheDocument();
+    expect(screen.getByTestId('guest-when')).not.toHaveTextContent('T15:00:00Z');
+    expect(screen.getByTestId('guest-when')).toHaveTextContent(/\d{2}:\d{2}/);
+    expect(screen.getByText('This session needs the 6-digit code from your invitation.')).toBeInTheDocument();
+    expect(fetchMock.calls[0]).toMatchObject({ method: 'POST', path: '/api/join/42/preview', body: { invite: 'tok123' } });
+    expect(fetchMock.calls[0].url).not.toContain('tok123');
     await user.click(screen.getByRole('button', { name: 'Continue' }));
     expect(screen.getByText('Enter the name the other person will see.')).toBeInTheDocument();
 
@@ -226,7 +260,11 @@ describe('join page (guest invite)', () => {
     await user.type(screen.getByLabelText('Session password'), '111111');
     await user.click(screen.getByRole('button', { name: 'Continue' }));
     expect(await screen.findByText(/That password is not correct/)).toBeInTheDocument();
-    expect(fetchMock.calls[0].body).toEqual({ invite: 'tok123', name: 'Guest Gina', password: '111111' });
+    expect(fetchMock.calls.find((c) => c.path === '/api/join/42').body).toEqual({
+      invite: 'tok123',
+      name: 'Guest Gina',
+      password: '111111',
+    });
 
     await user.clear(screen.getByLabelText('Session password'));
     await user.type(screen.getByLabelText('Session password'), '222222');
@@ -239,12 +277,17 @@ describe('join page (guest invite)', () => {
     expect(FakeJitsi.instances[0].options.userInfo.displayName).toBe('Guest Gina');
   });
 
-  it('says when an invite link is no longer valid', async () => {
-    const user = userEvent.setup();
-    vi.stubGlobal('fetch', routeFetch({ 'POST /api/join/42': [404, { error: { code: 'not_found', message: 'Not found.' } }] }));
+  it('says when an invite link is no longer valid, before the guest types anything', async () => {
+    vi.stubGlobal('fetch', routeFetch({ 'POST /api/join/42/preview': [404, { error: { code: 'not_found', message: 'Not found.' } }] }));
     renderApp('/join/42?invite=old', null);
-    await user.type(screen.getByLabelText('Your name'), 'G');
-    await user.click(screen.getByRole('button', { name: 'Continue' }));
-    expect(await screen.findByText(/invite link is not valid any more/)).toBeInTheDocument();
+    expect(await screen.findByRole('heading', { name: 'This invite link is not valid any more' })).toBeInTheDocument();
+    expect(screen.queryByLabelText('Your name')).not.toBeInTheDocument();
+  });
+
+  it('asks for no password when the session has none', async () => {
+    vi.stubGlobal('fetch', routeFetch({ 'POST /api/join/42/preview': [200, { ...guestPreview, password_enabled: false }] }));
+    renderApp('/join/42?invite=tok', null);
+    expect(await screen.findByTestId('guest-title')).toBeInTheDocument();
+    expect(screen.queryByLabelText('Session password')).not.toBeInTheDocument();
   });
 });

@@ -4,12 +4,25 @@
 // locks the room with the password once it has joined, and the client's page
 // answers Jitsi's password prompt with it. Leaving (Jitsi's hang-up or our
 // Leave button) calls onLeave.
-import { useCallback, useEffect, useMemo, useRef } from 'react';
+//
+// The room explains itself: when Jitsi's script has not loaded, or the
+// conference has not joined within JOIN_TIMEOUT_MS, or Jitsi reports a fatal
+// error, the frame gives way to RoomHelp (try again, test the devices, open
+// the room in a new tab, reach the other person). A camera or microphone
+// refused inside the room gets the browser's own steps in a banner.
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { JitsiMeeting } from '@jitsi/react-sdk';
 import { useLatest } from '../../../components/useLatest.js';
+import { deniedSteps } from '../utils/media-help.js';
+import { RoomHelp } from './RoomHelp.jsx';
 
-export function MeetingRoom({ join, title, onLeave }) {
+export const JOIN_TIMEOUT_MS = 20000;
+
+export function MeetingRoom({ join, title, onLeave, otherName, contact, children, timeoutMs = JOIN_TIMEOUT_MS }) {
   const apiRef = useRef(null);
+  // connecting → joined, or → problem {reason, detail}; attempt remounts the frame
+  const [phase, setPhase] = useState({ state: 'connecting', attempt: 0 });
+  const [deviceProblem, setDeviceProblem] = useState(null);
   const leftRef = useRef(false);
   const leaveRef = useLatest(onLeave);
 
@@ -38,6 +51,35 @@ export function MeetingRoom({ join, title, onLeave }) {
     [],
   );
 
+  // The watchdog: no join within the limit is a problem to explain.
+  useEffect(() => {
+    if (phase.state !== 'connecting') return undefined;
+    const timer = setTimeout(() => {
+      setPhase((p) =>
+        p.state === 'connecting' && p.attempt === phase.attempt
+          ? { ...p, state: 'problem', reason: typeof window.JitsiMeetExternalAPI === 'function' ? 'timeout' : 'noapi' }
+          : p,
+      );
+    }, timeoutMs);
+    return () => clearTimeout(timer);
+  }, [phase.state, phase.attempt, timeoutMs]);
+
+  const retry = useCallback(() => {
+    try {
+      apiRef.current?.dispose?.();
+    } catch {
+      /* already gone */
+    }
+    apiRef.current = null;
+    // A script that never loaded is not loaded again by the SDK: only a fresh page does.
+    if (typeof window.JitsiMeetExternalAPI !== 'function') {
+      window.location.reload();
+      return;
+    }
+    setDeviceProblem(null);
+    setPhase((p) => ({ state: 'connecting', attempt: p.attempt + 1 }));
+  }, []);
+
   const configOverwrite = useMemo(
     () => ({
       prejoinPageEnabled: false,
@@ -65,6 +107,20 @@ export function MeetingRoom({ join, title, onLeave }) {
           });
         }
       }
+      api.addListener('videoConferenceJoined', () => setPhase((p) => ({ state: 'joined', attempt: p.attempt })));
+      api.addListener('errorOccurred', (e) => {
+        const err = e?.error || e || {};
+        if (err.isFatal === false) return;
+        setPhase((p) =>
+          p.state === 'problem' ? p : { ...p, state: 'problem', reason: 'failed', detail: err.message || err.name || null },
+        );
+      });
+      const onDevice = (kind) => (e) => {
+        const type = e?.type || '';
+        if (/permission/i.test(type) || /denied|notallowed/i.test(e?.message || '')) setDeviceProblem(kind);
+      };
+      api.addListener('cameraError', onDevice('camera'));
+      api.addListener('micError', onDevice('microphone'));
       api.addListener('videoConferenceLeft', leave);
       api.addListener('readyToClose', leave);
     },
@@ -79,8 +135,36 @@ export function MeetingRoom({ join, title, onLeave }) {
           Leave
         </button>
       </div>
-      <div className="meeting__frame" data-testid="meeting-frame">
+      {children}
+      {deviceProblem && (
+        <div className="alert alert--warn meeting__alert" role="alert" data-testid="room-device-problem">
+          <strong>
+            Your {deviceProblem} is blocked, so the other person cannot {deviceProblem === 'camera' ? 'see' : 'hear'} you.
+          </strong>
+          <ul>
+            {deniedSteps().map((s) => (
+              <li key={s}>{s.replace(/, then press “Check again”/, '')}</li>
+            ))}
+          </ul>
+          <button type="button" className="btn btn--small" onClick={() => setDeviceProblem(null)}>
+            Close
+          </button>
+        </div>
+      )}
+      {phase.state === 'problem' && (
+        <RoomHelp
+          reason={phase.reason}
+          detail={phase.detail}
+          join={join}
+          otherName={otherName}
+          contact={contact}
+          onRetry={retry}
+          onLeave={leave}
+        />
+      )}
+      <div className="meeting__frame" data-testid="meeting-frame" hidden={phase.state === 'problem'}>
         <JitsiMeeting
+          key={phase.attempt}
           domain={join.domain}
           roomName={join.room}
           jwt={join.jwt || undefined}
@@ -104,7 +188,7 @@ function MeetingSpinner() {
   return (
     <div className="loading loading--dark" role="status">
       <span className="spinner" aria-hidden="true" />
-      <span>Connecting to the video room…</span>
+      <span>Connecting to the video room… If it does not open within 20 seconds, this page says what to do.</span>
     </div>
   );
 }

@@ -12,14 +12,33 @@ export function passwordErrorText(err) {
     return `Too many wrong attempts. Try again in ${m ?? 15} minute${m === 1 ? '' : 's'}.`;
   }
   if (err?.code === 'wrong_password') {
-    return 'That password is not correct. Check the 6-digit code your therapist sent you and try again.';
+    const left = err.details?.remaining;
+    const tries =
+      left === 0
+        ? ' That was the last try for now: the next one waits 15 minutes, or ask your therapist to reset the attempts.'
+        : left === 1
+          ? ' 1 try left.'
+          : typeof left === 'number'
+            ? ` ${left} tries left.`
+            : '';
+    return `That password is not correct. Check the 6-digit code your therapist sent you and try again.${tries}`;
   }
   return err?.message || 'The password could not be checked. Try again.';
 }
 
 /**
+ * The digits of what was typed or pasted: "345 427", "345-427" and
+ * "345\u00a0427" all give "345427"; at most 6.
+ */
+export function passwordDigits(text) {
+  return String(text).replace(/\D/g, '').slice(0, 6);
+}
+
+/**
  * The 6-digit session password field: numeric keypad on phones, one-time-code
- * autofill, digits only; the error is announced when it appears.
+ * autofill, digits only (spaces and dashes of a pasted code are dropped, so
+ * the field takes more than 6 characters); the error is announced when it
+ * appears.
  */
 export function SessionPasswordField({
   ref,
@@ -41,10 +60,10 @@ export function SessionPasswordField({
           inputMode="numeric"
           autoComplete="one-time-code"
           pattern="[0-9]{6}"
-          maxLength={6}
+          maxLength={16}
           placeholder="••••••"
           value={value}
-          onChange={(e) => onChange(e.target.value.replace(/\D/g, '').slice(0, 6))}
+          onChange={(e) => onChange(passwordDigits(e.target.value))}
           disabled={disabled}
         />
       )}

@@ -94,6 +94,15 @@ export function useUpdateSession() {
   return useSessionMutation(({ id, body }) => updateSession(id, body));
 }
 
+/** The partner cancels, with an optional reason the client sees. */
+export function cancelSession(id, reason) {
+  return api.post(`/video-sessions/${id}/cancel`, reason ? { reason } : {});
+}
+
+export function useCancelSession() {
+  return useSessionMutation(({ id, reason }) => cancelSession(id, reason));
+}
+
 export function useDeleteSession() {
   return useSessionMutation((id) => deleteSession(id));
 }

@@ -23,10 +23,12 @@ export function DeleteSessionDialog({ session, tz, onClose, onDeleted }) {
       error={remove.error?.message}
       onConfirm={confirm}
       onCancel={onClose}
+      cancelLabel="Keep it"
     >
       <p>
-        <strong>{session.title}</strong> with {session.user?.name} on {formatDateTime(session.session_date, tz)} will be removed. Its link
-        and password stop working. This cannot be undone.
+        <strong>{session.title}</strong> with {session.user?.name} on {formatDateTime(session.session_date, tz)} will be removed from your
+        list, your calendar and {session.user?.name ? `${session.user.name.split(' ')[0]}’s` : 'the client’s'} dashboard, with its notes,
+        its guest link and its password. The audit log keeps that it happened. This cannot be undone.
       </p>
     </ConfirmDialog>
   );

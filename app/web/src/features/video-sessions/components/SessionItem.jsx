@@ -3,6 +3,9 @@ import { Link } from 'react-router';
 import { StatusBadge } from '../../../components/StatusBadge.jsx';
 import { CopyButton } from '../../../components/CopyButton.jsx';
 import { UnlockPasswordButton } from './UnlockPasswordButton.jsx';
+import { presenceText, usePasswordLock } from '../api/presence.js';
+import { invitationText } from '../utils/invitation.js';
+import { basePath } from '../../../lib/base-path.js';
 import { joinState, liveStatus } from '../../../utils/sessions.js';
 import { formatCountdown, formatDate, formatDuration, formatTime, formatTimeRange } from '../../../utils/time.js';
 
@@ -37,12 +40,41 @@ export function JoinButton({ session, now, tz, className = 'btn btn--primary btn
   );
 }
 
-export function SessionItem({ session, tz, now, role, onEdit, onDelete, onInvite, headingLevel = 3 }) {
+/** "Locked until 10:42" and the way to unlock, while a lockout lasts (partner, open sessions). */
+function LockState({ session, tz, now }) {
+  const open = joinState(session, now).canJoin;
+  const lock = usePasswordLock(session.id, open && session.password_enabled);
+  const until = lock.data?.locked_until ? Date.parse(lock.data.locked_until) : null;
+  if (!until || until <= now) return null;
+  return (
+    <p className="session-item__lock" data-testid="lock-state">
+      <span className="tag tag--warn">Password locked until {formatTime(until, tz)}</span>{' '}
+      <UnlockPasswordButton session={session} onCleared={() => lock.refetch()} />
+    </p>
+  );
+}
+
+export function SessionItem({
+  session,
+  tz,
+  now,
+  role,
+  onEdit,
+  onDelete,
+  onInvite,
+  onCancel,
+  presence = [],
+  clientZones = {},
+  headingLevel = 3,
+}) {
   const status = liveStatus(session, now);
   const H = `h${headingLevel}`;
   const other = role === 'partner' ? session.user?.name : session.partner?.name;
   const editable = role === 'partner' && (status === 'scheduled' || status === 'in_progress');
   const upcoming = status === 'scheduled' || status === 'in_progress';
+  const here = presence.filter((p) => p.video_session_id === session.id);
+  const clientZone = role === 'partner' ? clientZones[session.user_id] : null;
+  const otherZone = clientZone && clientZone !== tz;
   return (
     <li className={`session-item session-item--${status}`} data-session-id={session.id}>
       <div className="session-item__main">
@@ -52,6 +84,18 @@ export function SessionItem({ session, tz, now, role, onEdit, onDelete, onInvite
           <time dateTime={session.session_date}>{formatDate(session.session_date, tz)}</time>,{' '}
           {formatTimeRange(session.session_date, session.end_date, tz)} · {formatDuration(session.duration_minutes)}
         </p>
+        {otherZone && (
+          <p className="session-item__zone muted" data-testid="client-time">
+            {(other || 'Client').split(' ')[0]}’s time: {formatTimeRange(session.session_date, session.end_date, clientZone)}
+          </p>
+        )}
+        {here.map((p) => (
+          <p key={p.role} className="session-item__presence" role="status" data-testid="row-presence">
+            <span className="presence-dot" aria-hidden="true" /> {presenceText(p, now)}
+          </p>
+        ))}
+        {role === 'partner' && upcoming && <LockState session={session} tz={tz} now={now} />}
+        {status === 'cancelled' && session.cancel_reason && <p className="session-item__reason">Reason: {session.cancel_reason}</p>}
         <p className="session-item__meta">
           <StatusBadge status={status} />
           {upcoming && <span className="session-item__timing">{timingText(session, now, tz)}</span>}
@@ -62,24 +106,45 @@ export function SessionItem({ session, tz, now, role, onEdit, onDelete, onInvite
         {upcoming && <JoinButton session={session} now={now} tz={tz} />}
         {role === 'partner' && upcoming && session.meeting_url && (
           <CopyButton
-            text={session.meeting_url}
-            label="Copy link"
-            copiedLabel="Link copied"
-            aria-label={`Copy link for ${session.title}`}
+            text={() => invitationText(session, { clientZone, partnerZone: tz })}
+            label="Copy invitation"
+            copiedLabel="Invitation copied"
+            aria-label={`Copy invitation for ${session.title}`}
+            title={`The link, the time in ${clientZone || tz} and what the password step asks, to paste into a message`}
           />
         )}
         {role === 'partner' && upcoming && onInvite && (
-          <button type="button" className="btn btn--small" onClick={() => onInvite(session)} aria-label={`Guest link for ${session.title}`}>
+          <button
+            type="button"
+            className="btn btn--small"
+            onClick={() => onInvite(session)}
+            aria-label={`Guest link for ${session.title}`}
+            title="A link for someone without an account: no login, just a name (and the session password)"
+          >
             Guest link
           </button>
         )}
-        {role === 'partner' && upcoming && session.password_enabled && <UnlockPasswordButton session={session} />}
+        {upcoming && (
+          <a
+            className="btn btn--small"
+            href={`${basePath()}/api/video-sessions/${session.id}/calendar.ics`}
+            download={`video-session-${session.id}.ics`}
+            aria-label={`Add to calendar: ${session.title}`}
+          >
+            Add to calendar
+          </a>
+        )}
         {editable && onEdit && (
           <button type="button" className="btn btn--small" onClick={() => onEdit(session)} aria-label={`Edit ${session.title}`}>
             Edit
           </button>
         )}
-        {role === 'partner' && onDelete && (
+        {editable && onCancel && (
+          <button type="button" className="btn btn--small" onClick={() => onCancel(session)} aria-label={`Cancel ${session.title}`}>
+            Cancel
+          </button>
+        )}
+        {role === 'partner' && onDelete && !upcoming && (
           <button
             type="button"
             className="btn btn--small btn--danger-ghost"

@@ -8,7 +8,7 @@ export function clearPasswordLockout(id) {
   return api.del(`/video-sessions/${id}/password-lockout`);
 }
 
-export function UnlockPasswordButton({ session, clear = clearPasswordLockout }) {
+export function UnlockPasswordButton({ session, clear = clearPasswordLockout, onCleared }) {
   const [state, setState] = useState({ phase: 'idle', message: '' });
   const busy = state.phase === 'working';
 
@@ -17,6 +17,7 @@ export function UnlockPasswordButton({ session, clear = clearPasswordLockout }) 
     try {
       await clear(session.id);
       setState({ phase: 'done', message: 'Password attempts reset: your client can try again now.' });
+      onCleared?.();
     } catch (err) {
       setState({ phase: 'error', message: err?.message || 'The password attempts could not be reset.' });
     }

@@ -10,13 +10,13 @@ import { CopyButton } from '../../../components/CopyButton.jsx';
 import { dayKey, formatDateTime, formatDuration } from '../../../utils/time.js';
 import { ClientSelect } from '../../../components/ClientSelect.jsx';
 import { describeConflict } from '../../../utils/conflict.js';
+import { changeText, invitationText } from '../utils/invitation.js';
 import { useCreateSession, useUpdateSession } from '../api/video-sessions.js';
 import { SessionEmails } from './SessionEmails.jsx';
 import {
   NOTES_MAX,
   TITLE_MAX,
   durationOptions,
-  detailsMessage,
   initialValues,
   toCreateBody,
   toUpdateBody,
@@ -87,7 +87,7 @@ export function VideoSessionModal({ session, initial, clients, timezone, onClose
         saved = await create.mutateAsync(body);
       }
       onSaved?.(saved);
-      if (saved.password || !isEdit) {
+      if (saved.password || !isEdit || saved !== session) {
         setResult({ session: saved, password: saved.password || null });
       } else {
         onClose();
@@ -123,7 +123,8 @@ export function VideoSessionModal({ session, initial, clients, timezone, onClose
   }
 
   if (result) {
-    return <CreatedView result={result} timezone={timezone} isEdit={isEdit} onClose={onClose} />;
+    const clientZone = clients.find((c) => c.id === (result.session.user_id ?? result.session.user?.id))?.timezone;
+    return <CreatedView result={result} timezone={timezone} clientZone={clientZone} isEdit={isEdit} onClose={onClose} />;
   }
 
   const today = dayKey(new Date(), timezone);
@@ -144,7 +145,7 @@ export function VideoSessionModal({ session, initial, clients, timezone, onClose
             </button>
           )}
           <button type="button" className="btn" onClick={onClose} disabled={busy}>
-            {isEdit ? 'Close' : 'Cancel'}
+            {isEdit ? 'Close' : 'Discard'}
           </button>
           <button type="submit" form="video-session-form" className="btn btn--primary" disabled={busy}>
             {busy ? 'Saving…' : isEdit ? 'Save changes' : 'Create session'}
@@ -171,6 +172,7 @@ export function VideoSessionModal({ session, initial, clients, timezone, onClose
           )}
         </Field>
         {clients.length === 0 && <p className="field__hint">You have no clients yet. An administrator links clients to your account.</p>}
+        <ClientZoneHint client={clients.find((c) => String(c.id) === String(values.user_id))} timezone={timezone} />
         <Field id="vs-title" label="Title" error={errors.title}>
           {(p) => (
             <input {...p} type="text" value={values.title} maxLength={TITLE_MAX} onChange={(e) => set('title', e.target.value)} required />
@@ -273,12 +275,28 @@ export function VideoSessionModal({ session, initial, clients, timezone, onClose
   );
 }
 
-function CreatedView({ result, timezone, isEdit, onClose }) {
+/** The chosen client's zone, so the partner can say the time the way the client will see it. */
+function ClientZoneHint({ client, timezone }) {
+  if (!client?.timezone) return null;
+  const first = client.name.split(' ')[0];
+  return (
+    <p className="field__hint" data-testid="modal-client-zone">
+      {first}’s time zone: {client.timezone}
+      {client.timezone !== timezone ? '. Invitations you copy give the time in both zones.' : ', the same as yours.'}
+    </p>
+  );
+}
+
+function CreatedView({ result, timezone, clientZone, isEdit, onClose }) {
   const { session, password } = result;
-  const message = detailsMessage(session, password, timezone);
+  const first = session.user?.name?.split(' ')[0] || 'your client';
+  const message =
+    isEdit && !password
+      ? changeText(session, { clientZone, partnerZone: timezone })
+      : invitationText(session, { clientZone, partnerZone: timezone, password });
   return (
     <Modal
-      title={isEdit ? 'Session updated' : 'Session scheduled'}
+      title={isEdit ? `Saved. Tell ${first} about the change?` : 'Session scheduled'}
       onClose={onClose}
       footer={
         <button type="button" className="btn btn--primary" onClick={onClose}>
@@ -316,13 +334,14 @@ function CreatedView({ result, timezone, isEdit, onClose }) {
       <div className="created-actions">
         <CopyButton
           text={message}
-          label="Copy details"
+          label={isEdit && !password ? 'Copy the new details' : 'Copy details'}
           copiedLabel="Details copied"
           className="btn btn--secondary"
           aria-describedby="details-hint"
         />
         <p className="field__hint" id="details-hint">
-          Copies the link{password ? ', the password' : ''} and the time as a message you can paste to your client.
+          Copies the link{password ? ', the password' : ''} and the time
+          {clientZone && clientZone !== timezone ? ` in ${clientZone} and ${timezone}` : ''} as a message you can paste to {first}.
         </p>
       </div>
     </Modal>

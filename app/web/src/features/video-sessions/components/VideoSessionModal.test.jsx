@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { fireEvent, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { VideoSessionModal } from './VideoSessionModal.jsx';
 import { validateSessionForm, toUpdateBody } from '../utils/form.js';
@@ -48,7 +48,7 @@ describe('VideoSessionModal', () => {
     const durations = within(screen.getByLabelText('Duration'))
       .getAllByRole('option')
       .map((o) => o.value);
-    expect(durations).toEqual(['30', '45', '60', '75', '90', '105', '120', '135', '150', '165', '180']);
+    expect(durations).toEqual(Array.from({ length: 31 }, (_, i) => String(30 + i * 5)));
   });
 
   it('shows what is missing next to each field and sends nothing', async () => {
@@ -150,7 +150,16 @@ describe('VideoSessionModal', () => {
         error: {
           code: 'conflict',
           message: 'The partner is already booked then.',
-          details: { conflicting: { kind: 'appointment', id: 7, start: '2026-12-01T14:30:00Z', end: '2026-12-01T15:30:00Z' } },
+          details: {
+            conflicting: {
+              kind: 'appointment',
+              id: 7,
+              start: '2026-12-01T14:30:00Z',
+              end: '2026-12-01T15:30:00Z',
+              title: 'Supervision',
+              user: null,
+            },
+          },
         },
       }),
     );
@@ -159,8 +168,8 @@ describe('VideoSessionModal', () => {
     await user.click(screen.getByRole('button', { name: 'Create session' }));
     const alert = await screen.findByTestId('form-error');
     expect(alert).toHaveTextContent('That time is already booked');
-    expect(alert).toHaveTextContent('an appointment (#7)');
-    expect(alert).toHaveTextContent('on Tue 1 Dec 2026, 15:30–16:30 (Europe/Berlin).');
+    expect(alert).toHaveTextContent('the appointment “Supervision”, Tue 1 Dec 2026, 15:30–16:30 (Europe/Berlin).');
+    expect(alert).not.toHaveTextContent('#7');
     expect(screen.getByRole('dialog', { name: 'Schedule a video session' })).toBeInTheDocument();
   });
 
@@ -186,7 +195,12 @@ describe('VideoSessionModal', () => {
     await user.clear(screen.getByLabelText('Title'));
     await user.type(screen.getByLabelText('Title'), 'Weekly (moved)');
     await user.click(screen.getByRole('button', { name: 'Save changes' }));
-    await waitFor(() => expect(onClose).toHaveBeenCalled());
+    // an edit is confirmed, with the new details to tell the client
+    const saved = await screen.findByRole('dialog', { name: 'Saved. Tell Sam about the change?' });
+    expect(within(saved).getByRole('button', { name: 'Copy the new details' })).toBeInTheDocument();
+    expect(onClose).not.toHaveBeenCalled();
+    await user.click(within(saved).getByRole('button', { name: 'Done' }));
+    expect(onClose).toHaveBeenCalled();
     const [url, init] = fetchMock.mock.calls[0];
     expect(url).toBe('/api/video-sessions/42');
     expect(init.method).toBe('PUT');
@@ -198,10 +212,11 @@ describe('validateSessionForm', () => {
   const base = { user_id: '9', title: 'T', date: '2026-12-01', time: '16:00', duration_minutes: '60', notes: '', password_enabled: true };
   const opts = { tz: 'Europe/Berlin', now: NOW };
   it('accepts a valid form', () => expect(validateSessionForm(base, opts)).toEqual({}));
-  it('rejects durations off the 15-minute grid or out of range', () => {
-    expect(validateSessionForm({ ...base, duration_minutes: '50' }, opts)).toHaveProperty('duration_minutes');
+  it('takes 5-minute steps and rejects durations off that grid or out of range', () => {
+    expect(validateSessionForm({ ...base, duration_minutes: '50' }, opts)).not.toHaveProperty('duration_minutes');
+    expect(validateSessionForm({ ...base, duration_minutes: '52' }, opts)).toHaveProperty('duration_minutes');
     expect(validateSessionForm({ ...base, duration_minutes: '195' }, opts)).toHaveProperty('duration_minutes');
-    expect(validateSessionForm({ ...base, duration_minutes: '15' }, opts)).toHaveProperty('duration_minutes');
+    expect(validateSessionForm({ ...base, duration_minutes: '25' }, opts)).toHaveProperty('duration_minutes');
   });
   it('limits title and notes', () => {
     expect(validateSessionForm({ ...base, title: 'x'.repeat(201) }, opts)).toHaveProperty('title');

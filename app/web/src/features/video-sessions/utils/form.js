@@ -2,7 +2,7 @@
 // tested directly. They mirror the server's (app/api/openapi.yaml) so most
 // mistakes are caught before a round trip; the server stays the authority.
 import { DURATIONS } from '../../../utils/sessions.js';
-import { formatDateTime, formatDuration, utcToZonedInputs, zonedInputsToUtc } from '../../../utils/time.js';
+import { utcToZonedInputs, zonedInputsToUtc } from '../../../utils/time.js';
 
 export const TITLE_MAX = 200;
 export const NOTES_MAX = 10000;
@@ -14,7 +14,7 @@ export function durationOptions(original) {
   return [...DURATIONS, d].sort((a, b) => a - b);
 }
 
-/** Nearest allowed duration (30..180, step 15). */
+/** Nearest allowed duration (30..180, step 5). */
 export function clampDuration(minutes) {
   const m = Number(minutes);
   if (!Number.isFinite(m)) return 60;
@@ -77,7 +77,7 @@ export function validateSessionForm(values, { tz, now = Date.now(), original } =
   const d = Number(values.duration_minutes);
   const unchanged = original && d === original.duration_minutes;
   if (!DURATIONS.includes(d) && !unchanged)
-    errors.duration_minutes = 'Choose a duration between 30 minutes and 3 hours, in steps of 15 minutes.';
+    errors.duration_minutes = 'Choose a duration between 30 minutes and 3 hours, in steps of 5 minutes.';
   if ([...values.notes].length > NOTES_MAX) errors.notes = `Notes can be at most ${NOTES_MAX.toLocaleString('en-GB')} characters.`;
   return errors;
 }
@@ -113,17 +113,4 @@ export function toUpdateBody(values, original, tz) {
   if (values.password_enabled && original.password_enabled && values.regenerate_password) body.regenerate_password = true;
   if ((values.notes || '') !== (original.notes || '')) body.notes = values.notes;
   return body;
-}
-
-/** The message a partner pastes to the client. */
-export function detailsMessage(session, password, tz) {
-  const lines = [
-    `You're invited to a video session: ${session.title}`,
-    `When: ${formatDateTime(session.session_date, tz)}, ${formatDuration(session.duration_minutes)}`,
-  ];
-  if (session.partner?.name) lines.push(`With: ${session.partner.name}`);
-  lines.push(`Join: ${session.meeting_url}`);
-  if (password) lines.push(`Password: ${password}`);
-  lines.push('You can join from 15 minutes before the start, on a computer or phone, in your browser.');
-  return lines.join('\n');
 }
