@@ -13,15 +13,7 @@ import { describeConflict } from '../../../utils/conflict.js';
 import { changeText, invitationText } from '../utils/invitation.js';
 import { useCreateSession, useUpdateSession } from '../api/video-sessions.js';
 import { SessionEmails } from './SessionEmails.jsx';
-import {
-  NOTES_MAX,
-  TITLE_MAX,
-  durationOptions,
-  initialValues,
-  toCreateBody,
-  toUpdateBody,
-  validateSessionForm,
-} from '../utils/form.js';
+import { NOTES_MAX, TITLE_MAX, durationOptions, initialValues, toCreateBody, toUpdateBody, validateSessionForm } from '../utils/form.js';
 
 const FIELD_IDS = {
   user_id: 'vs-client',
