@@ -71,6 +71,9 @@ void vs_h_invalid(struct vs_ctx *ctx, const char *zField, const char *zMessage);
 /* The caller as an origin for audit rows and rate-limit keys. */
 struct vs_origin vs_h_origin(const struct vs_ctx *ctx);
 
+/* Answers a login session just opened: the token and expiry, its two cookies, the user. */
+void vs_h_login_answer(struct vs_ctx *ctx, const struct vs_user *u, const char *zSid, const char *zDeviceCookie);
+
 /* Writes the user object {"id","role","name","email","timezone"}. */
 void vs_h_user_json(struct vs_buf *b, const struct vs_user *u);
 

@@ -73,36 +73,6 @@ static const struct vs_field aSetPasswordField[] = {
 	{ "purpose",  VS_F_STRING, false, false, 1, 40, 0 },
 };
 
-/* The login answer and cookies of /api/auth/login for a login session just opened. */
-static void login_answer(struct vs_ctx *ctx, const struct vs_link_login *in)
-{
-	char zCookie[VS_TOKEN_MAX_LEN + 128];
-	char *zToken = NULL;
-	int64_t iExp = 0;
-
-	if (vs_token_issue(&ctx->cfg->token, in->user.iId, vs_role_name(in->user.eRole), in->zSid,
-			   ctx->req->iNowUs / VS_US_PER_SEC, &zToken, &iExp) != VS_OK) {
-		vs_http_error_from(ctx->res, VS_ERR_INTERNAL);
-		return;
-	}
-	snprintf(zCookie, sizeof(zCookie), VS_SESSION_COOKIE "=%s; Path=/; Max-Age=%lld; HttpOnly; Secure; SameSite=Strict",
-		 zToken, (long long)ctx->cfg->iTokenTtlSec);
-	vs_http_header(ctx->res, "Set-Cookie", zCookie);
-	snprintf(zCookie, sizeof(zCookie), VS_DEVICE_COOKIE "=%s; Path=/; Max-Age=%d; HttpOnly; Secure; SameSite=Strict",
-		 in->zDeviceCookie, VS_DEVICE_COOKIE_TTL_SEC);
-	vs_http_header(ctx->res, "Set-Cookie", zCookie);
-	vs_buf_puts(&ctx->res->body, "{");
-	vs_json_key(&ctx->res->body, "token", true);
-	vs_json_str(&ctx->res->body, zToken);
-	vs_json_key(&ctx->res->body, "expires_at", false);
-	vs_json_time(&ctx->res->body, iExp * VS_US_PER_SEC);
-	vs_json_key(&ctx->res->body, "user", false);
-	vs_h_user_json(&ctx->res->body, &in->user);
-	vs_buf_putc(&ctx->res->body, '}');
-	explicit_bzero(zCookie, sizeof(zCookie));
-	free(zToken);
-}
-
 void vs_h_set_password(struct vs_ctx *ctx)
 {
 	struct vs_value aV[3];
@@ -125,7 +95,7 @@ void vs_h_set_password(struct vs_ctx *ctx)
 		vs_h_refuse(ctx, rc, &oc, "user", 0);
 		return;
 	}
-	login_answer(ctx, &out);
+	vs_h_login_answer(ctx, &out.user, out.zSid, out.zDeviceCookie);
 	explicit_bzero(&out, sizeof(out));
 }
 

@@ -22,9 +22,6 @@ void vs_h_login(struct vs_ctx *ctx)
 	struct vs_login_attempt in;
 	struct vs_login_result out;
 	struct vs_origin o = vs_h_origin(ctx);
-	char zCookie[VS_TOKEN_MAX_LEN + 128];
-	char *zToken = NULL;
-	int64_t iExp = 0;
 	enum vs_err rc;
 
 	if (!vs_h_form(ctx, aLoginField, 2, aV))
@@ -54,9 +51,22 @@ void vs_h_login(struct vs_ctx *ctx)
 		vs_http_error_from(ctx->res, rc);
 		return;
 	}
-	rc = vs_token_issue(&ctx->cfg->token, out.user.iId, vs_role_name(out.user.eRole), out.zSid,
-			    ctx->req->iNowUs / VS_US_PER_SEC, &zToken, &iExp);
-	if (rc != VS_OK) {
+	vs_h_login_answer(ctx, &out.user, out.zSid, out.zDeviceCookie);
+	explicit_bzero(&out, sizeof(out));
+}
+
+/*
+ * The answer and cookies of a login session just opened (a password login, or
+ * a password set from a link): the token, its expiry and the user.
+ */
+void vs_h_login_answer(struct vs_ctx *ctx, const struct vs_user *u, const char *zSid, const char *zDeviceCookie)
+{
+	char zCookie[VS_TOKEN_MAX_LEN + 128];
+	char *zToken = NULL;
+	int64_t iExp = 0;
+
+	if (vs_token_issue(&ctx->cfg->token, u->iId, vs_role_name(u->eRole), zSid,
+			   ctx->req->iNowUs / VS_US_PER_SEC, &zToken, &iExp) != VS_OK) {
 		vs_http_error_from(ctx->res, VS_ERR_INTERNAL);
 		return;
 	}
@@ -64,7 +74,7 @@ void vs_h_login(struct vs_ctx *ctx)
 		 zToken, (long long)ctx->cfg->iTokenTtlSec);
 	vs_http_header(ctx->res, "Set-Cookie", zCookie);
 	snprintf(zCookie, sizeof(zCookie), VS_DEVICE_COOKIE "=%s; Path=/; Max-Age=%d; HttpOnly; Secure; SameSite=Strict",
-		 out.zDeviceCookie, VS_DEVICE_COOKIE_TTL_SEC);
+		 zDeviceCookie, VS_DEVICE_COOKIE_TTL_SEC);
 	vs_http_header(ctx->res, "Set-Cookie", zCookie);
 	vs_buf_puts(&ctx->res->body, "{");
 	vs_json_key(&ctx->res->body, "token", true);
@@ -72,10 +82,9 @@ void vs_h_login(struct vs_ctx *ctx)
 	vs_json_key(&ctx->res->body, "expires_at", false);
 	vs_json_time(&ctx->res->body, iExp * VS_US_PER_SEC);
 	vs_json_key(&ctx->res->body, "user", false);
-	vs_h_user_json(&ctx->res->body, &out.user);
+	vs_h_user_json(&ctx->res->body, u);
 	vs_buf_putc(&ctx->res->body, '}');
 	explicit_bzero(zCookie, sizeof(zCookie));
-	explicit_bzero(&out, sizeof(out));
 	free(zToken);
 }
 

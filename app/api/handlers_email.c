@@ -11,48 +11,27 @@
 #include "vsession/outbox.h"
 #include "vsession/store.h"
 
-static struct vs_view email_view(struct vs_ctx *ctx, struct vs_origin *o)
-{
-	struct vs_view v;
-
-	*o = vs_h_origin(ctx);
-	v.c = &ctx->caller;
-	v.o = o;
-	v.zPublicUrl = ctx->cfg->zPublicUrl;
-	v.iNowUs = ctx->req->iNowUs;
-	return v;
-}
-
 void vs_h_session_messages(struct vs_ctx *ctx)
 {
-	struct vs_origin org;
-	struct vs_view v = email_view(ctx, &org);
-	enum vs_err rc = vs_session_messages(ctx->db, &v, ctx->req->aId[0], &ctx->res->body);
+	struct vs_h_call k;
 
-	if (rc != VS_OK) {
-		vs_buf_reset(&ctx->res->body);
-		vs_http_error_from(ctx->res, rc);
-	}
+	vs_h_begin(ctx, &k);
+	vs_h_finish(ctx, &k, vs_session_messages(ctx->db, &k.v, ctx->req->aId[0], &ctx->res->body), 200,
+		    "video_session", ctx->req->aId[0]);
 }
 
 void vs_h_session_resend_invitation(struct vs_ctx *ctx)
 {
-	struct vs_origin org;
-	struct vs_view v = email_view(ctx, &org);
+	struct vs_h_call k;
 	enum vs_err rc;
 
+	vs_h_begin(ctx, &k);
 	if (ctx->req->pJson != NULL && !vs_h_form(ctx, NULL, 0, NULL))
 		return;
-	rc = vs_session_resend_invitation(ctx->db, &v, ctx->req->aId[0], &ctx->res->body);
-	if (rc == VS_OK) {
-		ctx->res->iStatus = 202;
-		return;
-	}
-	vs_buf_reset(&ctx->res->body);
+	rc = vs_session_resend_invitation(ctx->db, &k.v, ctx->req->aId[0], &ctx->res->body);
 	if (rc == VS_ERR_INVALID_STATE)
-		vs_http_error(ctx->res, 409, "invalid_state", "A cancelled or ended session has no invitation to send.", NULL);
-	else
-		vs_http_error_from(ctx->res, rc);
+		vs_outcome_set(&k.o, NULL, "A cancelled or ended session has no invitation to send.");
+	vs_h_finish(ctx, &k, rc, 202, "video_session", ctx->req->aId[0]);
 }
 
 /*
