@@ -326,15 +326,14 @@ static void render_html(struct vs_buf *h, const struct vs_mail *m, const struct 
 		put_html(h, c->zLink);
 		vs_buf_puts(h, "</p>");
 	}
-	if (c->zNote1 != NULL) {
-		vs_buf_puts(h, "<p>");
-		put_html(h, c->zNote1);
-		vs_buf_puts(h, "</p>");
-	}
-	if (c->zNote2 != NULL) {
-		vs_buf_puts(h, "<p>");
-		put_html(h, c->zNote2);
-		vs_buf_puts(h, "</p>");
+	for (int i = 0; i < 2; i++) {
+		const char *zNote = i == 0 ? c->zNote1 : c->zNote2;
+
+		if (zNote != NULL) {
+			vs_buf_puts(h, "<p>");
+			put_html(h, zNote);
+			vs_buf_puts(h, "</p>");
+		}
 	}
 	if (m->zUnsubscribeUrl != NULL) {
 		vs_buf_puts(h, "<p style=\"font-size:12px;color:#7b8794\">No more reminders? <a href=\"");

@@ -43,16 +43,7 @@
 
 #define VS_SLOTS_MAX 1024
 
-/* Compiled-in defaults (CMakeLists.txt); the fallbacks are for a build without them. */
-#ifndef VSESSION_VERSION
-#define VSESSION_VERSION "unknown"
-#endif
-#ifndef VSESSION_CONFIG_FILE
-#define VSESSION_CONFIG_FILE "/etc/vsession/vsession.env"
-#endif
-#ifndef VSESSION_JWT_SECRET_DEFAULT
-#define VSESSION_JWT_SECRET_DEFAULT "/etc/vsession/jwt-secret"
-#endif
+#include "vsession/paths.h"
 
 static const char zApiUsage[] =
 	"usage: vsession-api [--config FILE] [--check-config] | --version | --help\n"

@@ -24,16 +24,7 @@
 #include "vsession/store.h"
 #include "outbox.h"
 
-/* Compiled-in defaults (CMakeLists.txt); the fallbacks are for a build without them. */
-#ifndef VSESSION_VERSION
-#define VSESSION_VERSION "unknown"
-#endif
-#ifndef VSESSION_CONFIG_FILE
-#define VSESSION_CONFIG_FILE "/etc/vsession/vsession.env"
-#endif
-#ifndef VSESSION_DATA_DIR
-#define VSESSION_DATA_DIR "/usr/local/share/vsession"
-#endif
+#include "vsession/paths.h"
 
 static const char zUsage[] =
 	"usage: vsessionctl [--config FILE] <command> [options]\n"

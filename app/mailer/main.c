@@ -44,15 +44,7 @@
 #include "vsession/outbox.h"
 #include "vsession/timeutil.h"
 
-#ifndef VSESSION_VERSION
-#define VSESSION_VERSION "unknown"
-#endif
-#ifndef VSESSION_CONFIG_FILE
-#define VSESSION_CONFIG_FILE "/etc/vsession/vsession.env"
-#endif
-#ifndef VSESSION_JWT_SECRET_DEFAULT
-#define VSESSION_JWT_SECRET_DEFAULT "/etc/vsession/jwt-secret"
-#endif
+#include "vsession/paths.h"
 
 static const char zUsage[] =
 	"usage: vsession-mailer [--config FILE] [--once] | --version | --help\n"
