@@ -100,6 +100,18 @@ static size_t utf8_len(unsigned char c)
 	return c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
 }
 
+/* One "B" encoded-word of n bytes (a whole number of UTF-8 sequences); later words on a folded line. */
+static void put_word(struct vs_buf *b, const unsigned char *a, size_t n, bool bFirst)
+{
+	struct vs_buf w = VS_BUF_INIT;
+
+	put_base64(&w, a, n);
+	vs_buf_puts(b, bFirst ? "=?UTF-8?B?" : "\r\n =?UTF-8?B?");
+	vs_buf_append(b, w.zData, w.nLen - 2);
+	vs_buf_puts(b, "?=");
+	vs_buf_free(&w);
+}
+
 enum vs_err vs_mail_put_encoded_words(struct vs_buf *b, const char *z)
 {
 	/* 45 bytes of text make 60 base64 characters: "=?UTF-8?B?" + 60 + "?=" = 72 <= 75 */
@@ -115,12 +127,7 @@ enum vs_err vs_mail_put_encoded_words(struct vs_buf *b, const char *z)
 		if (i + nSeq > nText)
 			nSeq = nText - i;
 		if (nChunk + nSeq > 45) {
-			struct vs_buf w = VS_BUF_INIT;
-			put_base64(&w, aChunk, nChunk);
-			vs_buf_puts(b, bFirst ? "=?UTF-8?B?" : "\r\n =?UTF-8?B?");
-			vs_buf_append(b, w.zData, w.nLen - 2);
-			vs_buf_puts(b, "?=");
-			vs_buf_free(&w);
+			put_word(b, aChunk, nChunk, bFirst);
 			bFirst = false;
 			nChunk = 0;
 		}
@@ -130,14 +137,8 @@ enum vs_err vs_mail_put_encoded_words(struct vs_buf *b, const char *z)
 		}
 		i += nSeq;
 	}
-	if (nChunk > 0) {
-		struct vs_buf w = VS_BUF_INIT;
-		put_base64(&w, aChunk, nChunk);
-		vs_buf_puts(b, bFirst ? "=?UTF-8?B?" : "\r\n =?UTF-8?B?");
-		vs_buf_append(b, w.zData, w.nLen - 2);
-		vs_buf_puts(b, "?=");
-		vs_buf_free(&w);
-	}
+	if (nChunk > 0)
+		put_word(b, aChunk, nChunk, bFirst);
 	return b->bFailed ? VS_ERR_NOMEM : VS_OK;
 }
 
