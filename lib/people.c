@@ -1,9 +1,10 @@
 /*
  * people.c — what the people around a session see of it, beyond the
- * session object: the guest page's preview through the invite, and the
- * state of the session password check (tries left, verified, locked).
+ * session object: the guest page's preview through the invite, the
+ * state of the session password check (tries left, verified, locked), and
+ * the partner's cancel with a reason the client sees.
  *
- * Everything here is a read. The preview answers only for the live invite
+ * All but the cancel are reads. The preview answers only for the live invite
  * of a session that has not ended, with no more than a guest needs to know
  * they are in the right place: title, therapist's name, times, and whether
  * a password will be asked. Lockout state comes from the same counters the
