@@ -315,6 +315,67 @@ static PGconn *listen_connect(const struct mailer_config *m)
 	return c;
 }
 
+/* The command line: an exit status to return at once, or -1 to go on. */
+static int parse_args(int argc, char **argv, const char **pzConfig, bool *pbOnce)
+{
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			fputs(zUsage, stdout);
+			return 0;
+		} else if (!strcmp(argv[i], "--version")) {
+			printf("vsession-mailer %s\n", VSESSION_VERSION);
+			return 0;
+		} else if (!strcmp(argv[i], "--once")) {
+			*pbOnce = true;
+		} else if (!strcmp(argv[i], "--config") && i + 1 < argc) {
+			*pzConfig = argv[++i];
+		} else {
+			fprintf(stderr, "vsession-mailer: unknown option %s (see vsession-mailer --help)\n", argv[i]);
+			return 2;
+		}
+	}
+	return -1;
+}
+
+/*
+ * Sleeps until the next message is due, a NOTIFY arrives, the poll interval
+ * passes or a signal comes; (re)connects the LISTEN connection at most every
+ * 5 s. rc is how the last drain went: after a failure it waits 1 s.
+ */
+static void wait_for_work(struct vs_db *db, const struct mailer_config *m, PGconn **ppListen,
+			  int64_t *piLastTry, enum vs_err rc)
+{
+	int64_t iDueMs = -1, iWaitMs, iNow = vs_time_now_us();
+	struct pollfd pfd;
+
+	if (*ppListen == NULL && iNow - *piLastTry > 5 * VS_US_PER_SEC) {
+		*piLastTry = iNow;
+		if ((*ppListen = listen_connect(m)) != NULL)
+			return;  /* rows queued while not listening are found by the next drain */
+	}
+	if (rc == VS_OK)
+		rc = vs_outbox_next_due_ms(db, &iDueMs);
+	iWaitMs = rc != VS_OK ? 1000 : (int64_t)m->iPollSec * 1000;
+	if (rc == VS_OK && iDueMs >= 0 && iDueMs < iWaitMs)
+		iWaitMs = iDueMs + 5;
+	if (rc != VS_OK)
+		fprintf(stderr, "vsession-mailer: the database is not reachable (%s); trying again\n", vs_strerror(rc));
+	pfd.fd = *ppListen != NULL ? PQsocket(*ppListen) : -1;
+	pfd.events = POLLIN;
+	pfd.revents = 0;
+	if (poll(&pfd, 1, (int)iWaitMs) > 0 && *ppListen != NULL) {
+		PGnotify *n;
+
+		if (!PQconsumeInput(*ppListen) || PQstatus(*ppListen) != CONNECTION_OK) {
+			PQfinish(*ppListen);
+			*ppListen = NULL;
+		} else {
+			while ((n = PQnotifies(*ppListen)) != NULL)
+				PQfreemem(n);
+		}
+	}
+}
+
 int main(int argc, char **argv)
 {
 	struct vs_config cfg;
@@ -330,22 +391,9 @@ int main(int argc, char **argv)
 	struct sigaction sa;
 	int iExit = 1;
 
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-			fputs(zUsage, stdout);
-			return 0;
-		} else if (!strcmp(argv[i], "--version")) {
-			printf("vsession-mailer %s\n", VSESSION_VERSION);
-			return 0;
-		} else if (!strcmp(argv[i], "--once")) {
-			bOnce = true;
-		} else if (!strcmp(argv[i], "--config") && i + 1 < argc) {
-			zConfig = argv[++i];
-		} else {
-			fprintf(stderr, "vsession-mailer: unknown option %s (see vsession-mailer --help)\n", argv[i]);
-			return 2;
-		}
-	}
+	if ((iExit = parse_args(argc, argv, &zConfig, &bOnce)) >= 0)
+		return iExit;
+	iExit = 1;
 	if (zConfig == NULL && access(VSESSION_CONFIG_FILE, F_OK) == 0)
 		zConfig = VSESSION_CONFIG_FILE;
 	if (zConfig != NULL && vs_config_read_env_file(zConfig, zErr, sizeof(zErr)) != VS_OK) {
@@ -382,38 +430,11 @@ int main(int argc, char **argv)
 	fprintf(stderr, "vsession-mailer: started (polling every %d s%s)\n", m.iPollSec,
 		strcmp(m.zListenUrl, "off") ? ", woken by NOTIFY" : "");
 	while (!bStop) {
-		int64_t iDueMs = -1, iWaitMs, iNow;
-		struct pollfd pfd;
 		enum vs_err rc = drain(db, s, &cfg, &m);
 
 		if (bOnce)
 			break;
-		iNow = vs_time_now_us();
-		if (pListen == NULL && iNow - iLastListenTry > 5 * VS_US_PER_SEC) {
-			iLastListenTry = iNow;
-			if ((pListen = listen_connect(&m)) != NULL)
-				continue;  /* rows queued while not listening are found by the drain */
-		}
-		if (rc == VS_OK)
-			rc = vs_outbox_next_due_ms(db, &iDueMs);
-		iWaitMs = rc != VS_OK ? 1000 : (int64_t)m.iPollSec * 1000;
-		if (rc == VS_OK && iDueMs >= 0 && iDueMs < iWaitMs)
-			iWaitMs = iDueMs + 5;
-		if (rc != VS_OK)
-			fprintf(stderr, "vsession-mailer: the database is not reachable (%s); trying again\n", vs_strerror(rc));
-		pfd.fd = pListen != NULL ? PQsocket(pListen) : -1;
-		pfd.events = POLLIN;
-		pfd.revents = 0;
-		if (poll(&pfd, 1, (int)iWaitMs) > 0 && pListen != NULL) {
-			PGnotify *n;
-			if (!PQconsumeInput(pListen) || PQstatus(pListen) != CONNECTION_OK) {
-				PQfinish(pListen);
-				pListen = NULL;
-			} else {
-				while ((n = PQnotifies(pListen)) != NULL)
-					PQfreemem(n);
-			}
-		}
+		wait_for_work(db, &m, &pListen, &iLastListenTry, rc);
 	}
 	iExit = 0;
 out:
