@@ -177,20 +177,10 @@ static void fill_user(const PGresult *r, int iRow, struct vs_user *u)
 	snprintf(u->zTimezone, sizeof(u->zTimezone), "%s", PQgetvalue(r, iRow, 4));
 }
 
-enum vs_err vs_client_add(struct vs_db *db, const struct vs_view *v, int64_t iPartner,
-			  const char *zName, const char *zEmail, const char *zTimezone,
-			  struct vs_client_added *pOut, struct vs_outcome *pOutcome)
+/* The new client's name, email and zone: VS_ERR_INVALID (422) naming the field. */
+static enum vs_err client_input_check(struct vs_db *db, const char *zName, const char *zEmail,
+				      const char *zTimezone, struct vs_outcome *pOutcome)
 {
-	char zP[24], zU[24], zLogin[LINK_URL_MAX];
-	const char *az[4];
-	struct vs_audit a = { v->c->iId, NULL, "client.add", "user", 0, "ok" };
-	PGresult *r = NULL;
-	enum vs_err rc;
-	bool bNoPassword = true, bLinked = false;
-
-	memset(pOut, 0, sizeof(*pOut));
-	if ((rc = vs_authorize_partner_collection(v->c, iPartner, VS_ACT_WRITE)) != VS_OK)
-		return rc;
 	if (!vs_text_is_clean_line(zName, strlen(zName))) {
 		vs_outcome_set(pOutcome, "name", "name must be 1 to 200 characters on one line.");
 		return VS_ERR_INVALID;
@@ -199,7 +189,78 @@ enum vs_err vs_client_add(struct vs_db *db, const struct vs_view *v, int64_t iPa
 		vs_outcome_set(pOutcome, "email", "email must be an email address such as sam@example.com.");
 		return VS_ERR_INVALID;
 	}
-	if (zTimezone != NULL && (rc = timezone_check(db, zTimezone, pOutcome)) != VS_OK)
+	return zTimezone != NULL ? timezone_check(db, zTimezone, pOutcome) : VS_OK;
+}
+
+/*
+ * Inside the caller's transaction: the client with this email (*pbNoPassword,
+ * *pbLinked say whether they set a password and are already this partner's),
+ * or a new one without a password. Someone who cannot be a client, or is
+ * already this partner's client with a password, is refused.
+ */
+static enum vs_err client_find_or_create(struct vs_db *db, const char *zName, const char *zEmail,
+					 const char *zTimezone, const char *zP, struct vs_client_added *pOut,
+					 bool *pbNoPassword, bool *pbLinked, struct vs_outcome *pOutcome)
+{
+	const char *az[4] = { zEmail, zP, NULL, NULL };
+	PGresult *r;
+	enum vs_err rc = vs_db_exec(db, &stClientFind, az, &r);
+
+	if (rc != VS_OK)
+		return rc;
+	if (PQntuples(r) == 1) {
+		fill_user(r, 0, &pOut->user);
+		*pbNoPassword = vs_db_bool(r, 0, 5);
+		*pbLinked = vs_db_bool(r, 0, 6);
+		PQclear(r);
+		if (pOut->user.eRole != VS_ROLE_CLIENT) {
+			vs_outcome_set(pOutcome, "email", "This email belongs to an account that cannot be a client. Use another email address.");
+			return VS_ERR_INVALID;
+		}
+		if (*pbLinked && !*pbNoPassword) {
+			vs_outcome_set(pOutcome, "email", "This person is already one of your clients and has set a password.");
+			return VS_ERR_INVALID_STATE;
+		}
+		return VS_OK;
+	}
+	PQclear(r);
+	az[0] = zEmail;
+	az[1] = zName;
+	az[2] = zTimezone;
+	az[3] = zP;
+	rc = vs_db_exec(db, &stClientNew, az, &r);
+	if (rc == VS_ERR_DUPLICATE) {
+		/* the same email added at this very moment by another request */
+		vs_outcome_set(pOutcome, "email", "This email was just added by someone else; try again.");
+		return VS_ERR_INVALID_STATE;
+	}
+	if (rc == VS_ERR_INVALID)
+		vs_outcome_set(pOutcome, "email", "The email or name is not valid.");
+	if (rc != VS_OK)
+		return rc;
+	if (PQntuples(r) == 1)
+		fill_user(r, 0, &pOut->user);
+	else
+		rc = VS_ERR_INTERNAL;
+	PQclear(r);
+	return rc;
+}
+
+enum vs_err vs_client_add(struct vs_db *db, const struct vs_view *v, int64_t iPartner,
+			  const char *zName, const char *zEmail, const char *zTimezone,
+			  struct vs_client_added *pOut, struct vs_outcome *pOutcome)
+{
+	char zP[24], zU[24], zLogin[LINK_URL_MAX];
+	const char *az[3];
+	struct vs_audit a = { v->c->iId, NULL, "client.add", "user", 0, "ok" };
+	PGresult *r = NULL;
+	enum vs_err rc;
+	bool bNoPassword = true, bLinked = false;
+
+	memset(pOut, 0, sizeof(*pOut));
+	if ((rc = vs_authorize_partner_collection(v->c, iPartner, VS_ACT_WRITE)) != VS_OK)
+		return rc;
+	if ((rc = client_input_check(db, zName, zEmail, zTimezone, pOutcome)) != VS_OK)
 		return rc;
 	/* an invitation is a message to a stranger's mailbox: it counts like a guest invite */
 	if ((rc = vs_write_limit_reserve(db, v->c->iId, &pOutcome->iRetryAfter)) == VS_ERR_RATE_LIMITED)
@@ -207,53 +268,12 @@ enum vs_err vs_client_add(struct vs_db *db, const struct vs_view *v, int64_t iPa
 	if (rc != VS_OK)
 		return rc;
 
-	az[0] = zEmail;
-	az[1] = vs_db_param_i64(zP, iPartner);
+	vs_db_param_i64(zP, iPartner);
 	if ((rc = vs_db_command(db, "BEGIN")) != VS_OK)
 		return rc;
-	if ((rc = vs_db_exec(db, &stClientFind, az, &r)) != VS_OK)
+	rc = client_find_or_create(db, zName, zEmail, zTimezone, zP, pOut, &bNoPassword, &bLinked, pOutcome);
+	if (rc != VS_OK)
 		goto out;
-	if (PQntuples(r) == 1) {
-		fill_user(r, 0, &pOut->user);
-		bNoPassword = vs_db_bool(r, 0, 5);
-		bLinked = vs_db_bool(r, 0, 6);
-		PQclear(r);
-		r = NULL;
-		if (pOut->user.eRole != VS_ROLE_CLIENT) {
-			vs_outcome_set(pOutcome, "email", "This email belongs to an account that cannot be a client. Use another email address.");
-			rc = VS_ERR_INVALID;
-			goto out;
-		}
-		if (bLinked && !bNoPassword) {
-			vs_outcome_set(pOutcome, "email", "This person is already one of your clients and has set a password.");
-			rc = VS_ERR_INVALID_STATE;
-			goto out;
-		}
-	} else {
-		PQclear(r);
-		r = NULL;
-		az[0] = zEmail;
-		az[1] = zName;
-		az[2] = zTimezone;
-		az[3] = zP;
-		rc = vs_db_exec(db, &stClientNew, az, &r);
-		if (rc == VS_ERR_DUPLICATE) {
-			/* the same email added at this very moment by another request */
-			vs_outcome_set(pOutcome, "email", "This email was just added by someone else; try again.");
-			rc = VS_ERR_INVALID_STATE;
-		} else if (rc == VS_ERR_INVALID) {
-			vs_outcome_set(pOutcome, "email", "The email or name is not valid.");
-		}
-		if (rc != VS_OK)
-			goto out;
-		if (PQntuples(r) != 1) {
-			rc = VS_ERR_INTERNAL;
-			goto out;
-		}
-		fill_user(r, 0, &pOut->user);
-		PQclear(r);
-		r = NULL;
-	}
 	if (!bLinked) {
 		az[0] = zP;
 		az[1] = vs_db_param_i64(zU, pOut->user.iId);
@@ -282,8 +302,7 @@ enum vs_err vs_client_add(struct vs_db *db, const struct vs_view *v, int64_t iPa
 	a.iObjectId = pOut->user.iId;
 	if ((rc = vs_audit_write(db, v->o, &a)) != VS_OK)
 		goto out;
-	rc = vs_db_command(db, "COMMIT");
-	return rc;
+	return vs_db_command(db, "COMMIT");
 out:
 	PQclear(r);
 	if (vs_db_in_transaction(db))
