@@ -2,7 +2,8 @@
 // client in New York: the client's zone in the Clients tab, the modal and the row; "Copy
 // invitation" in the client's zone; a 50-minute session; "Saved. Tell … about the change?"
 // after an edit; a lockout shown on the row with its way out; Cancel with a reason the client
-// sees; Delete only for past or cancelled sessions, saying what it removes.
+// sees (from the row or from inside Edit); Delete only for past or cancelled sessions, saying what
+// it removes; the Guest link explained on the row; after an edit the client is told by email.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { DESKTOP, PHONE, apiAs, copied, createPair, isoZ, launch, login, newPage, requireStack, shot, soonStart, wallClock } from './lib/harness.mjs';
@@ -52,6 +53,12 @@ describe('the partner’s clear actions, in the client’s zone', { skip }, () =
       assert.ok(clip.includes(session.meeting_url));
       assert.match(clip, /6-digit session password/);
       assert.equal(await row.getByRole('button', { name: /^Delete / }).count(), 0, 'no Delete on an upcoming session');
+      // the Guest link explained where it is offered, in words on the screen (a phone has no tooltips)
+      const guestHint = row.getByTestId('guest-link-hint');
+      assert.ok(await guestHint.isVisible(), 'the Guest link is explained on the row');
+      assert.match(await guestHint.innerText(), /Guest link: for someone without an account\. They open it, type their name and the session password and join, no login\./);
+      const hintBox = await guestHint.boundingBox();
+      assert.ok(hintBox.x >= 0 && hintBox.x + hintBox.width <= device.viewport.width + 1, `the hint fits the screen: ${JSON.stringify(hintBox)}`);
       await shot(page, `${label}-partner-row-actions`);
 
       // a locked-out client shows on the row, with the way out
@@ -75,13 +82,40 @@ describe('the partner’s clear actions, in the client’s zone', { skip }, () =
       const saved = page.getByRole('dialog', { name: `Saved. Tell ${first} about the change?` });
       await saved.waitFor();
       await assertNoSeriousA11y(page, `the saved dialog (${label})`);
+      // a new length is a time change: the server has queued the session_moved email, and the dialog says so
+      assert.equal(await saved.getByTestId('tell-client').innerText(), `${first} has been emailed the new time.`);
+      const mails = await partnerApi.get(`/api/video-sessions/${session.id}/messages`);
+      assert.ok(
+        mails.messages.some((m) => m.kind === 'session_moved'),
+        `a session_moved email is queued: ${JSON.stringify(mails.messages.map((m) => m.kind))}`,
+      );
       await shot(page, `${label}-partner-saved-tell`, { fullPage: false });
       await saved.getByRole('button', { name: 'Copy the new details' }).click();
       assert.match((await copied(page)).at(-1), /^Your video session has changed\. The new details: Progress review[\s\S]*55 min/);
       await saved.getByRole('button', { name: 'Done' }).click();
 
-      // Cancel, with a reason the client sees
-      await page.locator(`li[data-session-id="${session.id}"]`).first().getByRole('button', { name: 'Cancel Progress review' }).click();
+      // an edit that keeps the time: the dialog offers to email the new details (the invitation again)
+      await page.locator(`li[data-session-id="${session.id}"]`).first().getByRole('button', { name: 'Edit Progress review' }).click();
+      await modal.getByLabel('Title').fill('Progress review');
+      await modal.getByLabel(/Notes/).fill('Bring the sleep diary');
+      await modal.getByRole('button', { name: 'Save changes' }).click();
+      await saved.waitFor();
+      const before = (await partnerApi.get(`/api/video-sessions/${session.id}/messages`)).messages.length;
+      await saved.getByRole('button', { name: `Email ${first} the new details` }).click();
+      await saved.getByText(`Queued: ${first} gets the invitation with the new details within a minute.`).waitFor();
+      const afterMails = (await partnerApi.get(`/api/video-sessions/${session.id}/messages`)).messages;
+      assert.equal(afterMails.length, before + 1, 'one more email queued');
+      await assertNoSeriousA11y(page, `the saved dialog with the email offer (${label})`);
+      await shot(page, `${label}-partner-saved-email`, { fullPage: false });
+      await saved.getByRole('button', { name: 'Done' }).click();
+
+      // Cancel, with a reason the client sees: from the row (desktop), or from inside Edit (phone), the same dialog
+      if (label === 'phone') {
+        await page.locator(`li[data-session-id="${session.id}"]`).first().getByRole('button', { name: 'Edit Progress review' }).click();
+        await modal.getByRole('button', { name: 'Cancel session…' }).click();
+      } else {
+        await page.locator(`li[data-session-id="${session.id}"]`).first().getByRole('button', { name: 'Cancel Progress review' }).click();
+      }
       const cancel = page.getByRole('dialog', { name: 'Cancel this session?' });
       await cancel.getByLabel('Reason (optional)').fill('I am ill today, sorry. I will send you a new time.');
       await assertNoSeriousA11y(page, `the cancel dialog (${label})`);

@@ -185,6 +185,8 @@ async function flow(browser, { partner, client, name, device }, pages) {
     await pp.waitForFunction(() => window.__jitsiStub.last.commands.some((c) => c[0] === 'password'));
     const cmds = (await jitsiRecords(pp)).last.commands;
     assert.deepEqual(cmds.find((c) => c[0] === 'password'), ['password', partnerJoin.password], 'the moderator locks the room');
+    assert.equal(cmds.filter((c) => c[0] === 'toggleLobby').length, 0, 'public mode: the waiting room is ours, not Jitsi’s lobby');
+    assert.equal(await pp.getByTestId('lobby-line').count(), 0);
   }
   await shot(pp, `${name}-partner-meeting`, { fullPage: false });
 

@@ -76,17 +76,20 @@ describe('partner video sessions tab', () => {
       'GET /api/partners/3/clients': [200, { clients: [{ id: 9, name: 'Sam Client', email: 's@x' }] }],
       'GET /api/partners/3/video-sessions': [200, { video_sessions: [tomorrow], next_cursor: null }],
       'GET /api/video-sessions/2': [200, { ...tomorrow, notes: 'private' }],
-      'PUT /api/video-sessions/2': (body) => [200, { ...tomorrow, ...body }],
+      'POST /api/video-sessions/2/cancel': (body) => [200, { ...tomorrow, status: 'cancelled', cancel_reason: body.reason }],
     });
     vi.stubGlobal('fetch', fetchMock);
     renderApp('/dashboard/sessions', partnerUser);
     await user.click(await screen.findByRole('button', { name: 'Edit Tomorrow one' }));
     const dialog = await screen.findByRole('dialog', { name: 'Edit video session' });
     expect(within(dialog).getByLabelText(/Notes/)).toHaveValue('private');
-    await user.click(within(dialog).getByRole('button', { name: 'Cancel session' }));
-    await user.click(within(dialog).getByRole('button', { name: 'Yes, cancel the session' }));
+    await user.click(within(dialog).getByRole('button', { name: 'Cancel session…' }));
+    const confirm = await screen.findByRole('dialog', { name: 'Cancel this session?' });
+    await user.type(within(confirm).getByLabelText('Reason (optional)'), 'Travelling');
+    await user.click(within(confirm).getByRole('button', { name: 'Cancel the session' }));
     await waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
-    expect(fetchMock.calls.find((c) => c.method === 'PUT').body).toEqual({ status: 'cancelled' });
+    expect(fetchMock.calls.find((c) => c.method === 'POST' && c.url.endsWith('/cancel')).body).toEqual({ reason: 'Travelling' });
+    expect(fetchMock.calls.some((c) => c.method === 'PUT')).toBe(false);
   });
 
   it('shows the clients with a way to schedule', async () => {

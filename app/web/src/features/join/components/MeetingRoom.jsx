@@ -10,6 +10,11 @@
 // error, the frame gives way to RoomHelp (try again, test the devices, open
 // the room in a new tab, reach the other person). A camera or microphone
 // refused inside the room gets the browser's own steps in a banner.
+//
+// In the token modes (the join answer carries a jwt) the partner joins as
+// Jitsi's moderator and their page turns Jitsi's lobby on once the room is
+// theirs: the client waits in the lobby and the partner admits them. The
+// client's page says so in a plain line; the partner's says how to admit.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { JitsiMeeting } from '@jitsi/react-sdk';
 import { useLatest } from '../../../components/useLatest.js';
@@ -107,6 +112,19 @@ export function MeetingRoom({ join, title, onLeave, otherName, contact, children
           });
         }
       }
+      if (join.jwt && join.moderator) {
+        let lobbyOn = false;
+        const lobby = () => {
+          if (lobbyOn) return;
+          lobbyOn = true;
+          api.executeCommand('toggleLobby', true);
+        };
+        api.addListener('participantRoleChanged', (e) => {
+          if (e?.role === 'moderator') lobby();
+        });
+        // a token with the moderator claim makes the partner the moderator from the start
+        api.addListener('videoConferenceJoined', lobby);
+      }
       api.addListener('videoConferenceJoined', () => setPhase((p) => ({ state: 'joined', attempt: p.attempt })));
       api.addListener('errorOccurred', (e) => {
         const err = e?.error || e || {};
@@ -124,7 +142,7 @@ export function MeetingRoom({ join, title, onLeave, otherName, contact, children
       api.addListener('videoConferenceLeft', leave);
       api.addListener('readyToClose', leave);
     },
-    [join.password, join.moderator, leave],
+    [join.password, join.moderator, join.jwt, leave],
   );
 
   return (
@@ -136,6 +154,7 @@ export function MeetingRoom({ join, title, onLeave, otherName, contact, children
         </button>
       </div>
       {children}
+      <LobbyLine join={join} otherName={otherName} />
       {deviceProblem && (
         <div className="alert alert--warn meeting__alert" role="alert" data-testid="room-device-problem">
           <strong>
@@ -181,6 +200,23 @@ export function MeetingRoom({ join, title, onLeave, otherName, contact, children
         />
       </div>
     </div>
+  );
+}
+
+/** The token modes' lobby, in plain words: who lets whom in. */
+export function LobbyLine({ join, otherName }) {
+  if (!join.jwt) return null;
+  if (join.moderator) {
+    return (
+      <p className="presence-line presence-line--dark" data-testid="lobby-line">
+        Your room has a lobby: when {otherName || 'your client'} knocks, Jitsi asks you to admit them.
+      </p>
+    );
+  }
+  return (
+    <p className="presence-line presence-line--dark" role="status" data-testid="lobby-line">
+      {otherName || 'Your therapist'} will let you in. If the video room shows a waiting screen, keep this page open.
+    </p>
   );
 }
 

@@ -119,7 +119,7 @@ export function SessionItem({
             className="btn btn--small"
             onClick={() => onInvite(session)}
             aria-label={`Guest link for ${session.title}`}
-            title="A link for someone without an account: no login, just a name (and the session password)"
+            aria-describedby={`guest-hint-${session.id}`}
           >
             Guest link
           </button>
@@ -155,6 +155,12 @@ export function SessionItem({
           </button>
         )}
         {role === 'client' && !upcoming && null}
+        {role === 'partner' && upcoming && onInvite && (
+          <p className="session-item__hint" id={`guest-hint-${session.id}`} data-testid="guest-link-hint">
+            Guest link: for someone without an account. They open it, type their name
+            {session.password_enabled ? ' and the session password' : ''} and join, no login.
+          </p>
+        )}
       </div>
     </li>
   );

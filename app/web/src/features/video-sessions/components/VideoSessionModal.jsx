@@ -13,6 +13,8 @@ import { describeConflict } from '../../../utils/conflict.js';
 import { changeText, invitationText } from '../utils/invitation.js';
 import { useCreateSession, useUpdateSession } from '../api/video-sessions.js';
 import { SessionEmails } from './SessionEmails.jsx';
+import { CancelSessionDialog } from './CancelSessionDialog.jsx';
+import { TellClient } from './TellClient.jsx';
 import { NOTES_MAX, TITLE_MAX, durationOptions, initialValues, toCreateBody, toUpdateBody, validateSessionForm } from '../utils/form.js';
 
 const FIELD_IDS = {
@@ -30,7 +32,7 @@ export function VideoSessionModal({ session, initial, clients, timezone, onClose
   const [errors, setErrors] = useState({});
   const [formError, setFormError] = useState(null);
   const [busy, setBusy] = useState(false);
-  const [result, setResult] = useState(null); // {session, password}
+  const [result, setResult] = useState(null); // {session, password, moved}
   const [confirmCancel, setConfirmCancel] = useState(false);
   const formRef = useRef(null);
   const create = useCreateSession();
@@ -80,7 +82,12 @@ export function VideoSessionModal({ session, initial, clients, timezone, onClose
       }
       onSaved?.(saved);
       if (saved.password || !isEdit || saved !== session) {
-        setResult({ session: saved, password: saved.password || null });
+        // a new start or length is emailed to the client by the server (a session_moved email)
+        const moved =
+          isEdit &&
+          (Date.parse(saved.session_date) !== Date.parse(session.session_date) ||
+            Number(saved.duration_minutes) !== Number(session.duration_minutes));
+        setResult({ session: saved, password: saved.password || null, moved });
       } else {
         onClose();
       }
@@ -101,17 +108,19 @@ export function VideoSessionModal({ session, initial, clients, timezone, onClose
     }
   }
 
-  async function cancelSession() {
-    setBusy(true);
-    setFormError(null);
-    try {
-      const saved = await update.mutateAsync({ id: session.id, body: { status: 'cancelled' } });
-      onSaved?.(saved);
-      onClose();
-    } catch (err) {
-      setFormError({ title: 'The session could not be cancelled', text: err.message });
-      setBusy(false);
-    }
+  if (confirmCancel) {
+    // the same cancel as the row's: a reason the client sees, POST …/cancel; "Keep the session" goes back to the form
+    return (
+      <CancelSessionDialog
+        session={session}
+        tz={timezone}
+        onClose={() => setConfirmCancel(false)}
+        onCancelled={() => {
+          onSaved?.();
+          onClose();
+        }}
+      />
+    );
   }
 
   if (result) {
@@ -126,14 +135,9 @@ export function VideoSessionModal({ session, initial, clients, timezone, onClose
       onClose={busy ? undefined : onClose}
       footer={
         <>
-          {isEdit && session.status === 'scheduled' && !confirmCancel && (
+          {isEdit && session.status === 'scheduled' && (
             <button type="button" className="btn btn--danger-ghost footer-left" onClick={() => setConfirmCancel(true)} disabled={busy}>
-              Cancel session
-            </button>
-          )}
-          {confirmCancel && (
-            <button type="button" className="btn btn--danger footer-left" onClick={cancelSession} disabled={busy}>
-              Yes, cancel the session
+              Cancel session…
             </button>
           )}
           <button type="button" className="btn" onClick={onClose} disabled={busy}>
@@ -280,7 +284,7 @@ function ClientZoneHint({ client, timezone }) {
 }
 
 function CreatedView({ result, timezone, clientZone, isEdit, onClose }) {
-  const { session, password } = result;
+  const { session, password, moved } = result;
   const first = session.user?.name?.split(' ')[0] || 'your client';
   const message =
     isEdit && !password
@@ -336,6 +340,7 @@ function CreatedView({ result, timezone, clientZone, isEdit, onClose }) {
           {clientZone && clientZone !== timezone ? ` in ${clientZone} and ${timezone}` : ''} as a message you can paste to {first}.
         </p>
       </div>
+      {isEdit && <TellClient session={session} first={first} moved={moved} />}
     </Modal>
   );
 }

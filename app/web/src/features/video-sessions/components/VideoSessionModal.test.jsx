@@ -206,6 +206,73 @@ describe('VideoSessionModal', () => {
     expect(init.method).toBe('PUT');
     expect(JSON.parse(init.body)).toEqual({ title: 'Weekly (moved)' });
   });
+
+  const editing = {
+    id: 42,
+    user_id: 9,
+    user: { id: 9, name: 'Sam Client' },
+    title: 'Weekly',
+    session_date: '2026-12-01T15:00:00Z',
+    end_date: '2026-12-01T15:50:00Z',
+    duration_minutes: 50,
+    status: 'scheduled',
+    password_enabled: false,
+    notes: '',
+    meeting_url: 'https://vs.example/join/42',
+  };
+
+  it('after an edit that keeps the time, offers to email the new details (the invitation again)', async () => {
+    const user = userEvent.setup();
+    fetchMock.mockResolvedValueOnce(jsonResponse(200, { ...editing, title: 'Weekly review' }));
+    renderModal({ session: editing });
+    await user.clear(screen.getByLabelText('Title'));
+    await user.type(screen.getByLabelText('Title'), 'Weekly review');
+    await user.click(screen.getByRole('button', { name: 'Save changes' }));
+    const saved = await screen.findByRole('dialog', { name: 'Saved. Tell Sam about the change?' });
+    expect(within(saved).getByRole('button', { name: 'Copy the new details' })).toBeInTheDocument();
+    fetchMock.mockResolvedValueOnce(jsonResponse(202, { queued: true }));
+    await user.click(within(saved).getByRole('button', { name: 'Email Sam the new details' }));
+    expect(await within(saved).findByText(/Queued: Sam gets the invitation/)).toBeInTheDocument();
+    const [url, init] = fetchMock.mock.calls[1];
+    expect(url).toBe('/api/video-sessions/42/messages/resend-invitation');
+    expect(init.method).toBe('POST');
+  });
+
+  it('after a time change, says the client has been emailed the new time instead of offering', async () => {
+    const user = userEvent.setup();
+    fetchMock.mockResolvedValueOnce(
+      jsonResponse(200, { ...editing, session_date: '2026-12-01T16:00:00Z', end_date: '2026-12-01T16:50:00Z' }),
+    );
+    renderModal({ session: editing });
+    fireEvent.change(screen.getByLabelText('Start time'), { target: { value: '17:00' } });
+    await user.click(screen.getByRole('button', { name: 'Save changes' }));
+    const saved = await screen.findByRole('dialog', { name: 'Saved. Tell Sam about the change?' });
+    expect(within(saved).getByTestId('tell-client')).toHaveTextContent('Sam has been emailed the new time.');
+    expect(within(saved).queryByRole('button', { name: /Email Sam/ })).toBeNull();
+    expect(within(saved).getByRole('button', { name: 'Copy the new details' })).toBeInTheDocument();
+    expect(fetchMock).toHaveBeenCalledTimes(1);
+  });
+
+  it('cancels from the edit dialog through the cancel dialog: a reason, POST …/cancel, never a PUT', async () => {
+    const user = userEvent.setup();
+    const { onClose, onSaved } = renderModal({ session: editing });
+    await user.click(screen.getByRole('button', { name: 'Cancel session…' }));
+    // "Keep the session" goes back to the form, unchanged
+    await user.click(await screen.findByRole('button', { name: 'Keep the session' }));
+    expect(await screen.findByRole('dialog', { name: 'Edit video session' })).toBeInTheDocument();
+    expect(fetchMock).not.toHaveBeenCalled();
+    await user.click(screen.getByRole('button', { name: 'Cancel session…' }));
+    await user.type(await screen.findByLabelText('Reason (optional)'), 'I am ill, sorry');
+    fetchMock.mockResolvedValueOnce(jsonResponse(200, { ...editing, status: 'cancelled', cancel_reason: 'I am ill, sorry' }));
+    await user.click(screen.getByRole('button', { name: 'Cancel the session' }));
+    await vi.waitFor(() => expect(onClose).toHaveBeenCalled());
+    expect(onSaved).toHaveBeenCalled(); // the calendar and lists refresh
+    const [url, init] = fetchMock.mock.calls[0];
+    expect(url).toBe('/api/video-sessions/42/cancel');
+    expect(init.method).toBe('POST');
+    expect(JSON.parse(init.body)).toEqual({ reason: 'I am ill, sorry' });
+    expect(fetchMock.mock.calls.some(([, i]) => i.method === 'PUT')).toBe(false);
+  });
 });
 
 describe('validateSessionForm', () => {
