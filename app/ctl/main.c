@@ -44,6 +44,8 @@ static const char zUsage[] =
 	"                                make the client one of the partner's clients\n"
 	"  demo                          fill an empty database with demo data; prints the logins\n"
 	"  purge [--audit-days N]        delete expired rate-limit counters and ended logins;\n"
+	"                                emails sent or cancelled over 30 days ago, failed over 90,\n"
+	"                                and expired account links;\n"
 	"                                with N, also audit rows older than N days (table owner only)\n"
 	"  outbox [retry ID]             list pending and failed emails (why each failed);\n"
 	"                                retry ID makes a failed one due again now\n"
@@ -487,6 +489,7 @@ static int cmd_purge(const struct vs_config *cfg, int argc, char **argv)
 	vs_db_free(db);
 	printf("purged %lld counters, %lld login sessions, %lld audit rows\n",
 	       (long long)n.nCounters, (long long)n.nLogins, (long long)n.nAudit);
+	printf("purged %lld outbox messages, %lld account links\n", (long long)n.nOutbox, (long long)n.nTokens);
 	return 0;
 }
 

@@ -284,7 +284,7 @@ test('vsessionctl purge deletes expired counters and ended login sessions with t
 
   const r = ctlAs(process.env.VSESSION_API_DATABASE_URL ?? conninfoAs('vsession_api'), ['purge']);
   assert.equal(r.code, 0, r.err);
-  assert.match(r.out, /^purged \d+ counters, \d+ login sessions, 0 audit rows\n$/);
+  assert.match(r.out, /^purged \d+ counters, \d+ login sessions, 0 audit rows\npurged \d+ outbox messages, \d+ account links\n$/);
   assert.deepEqual(sql(`SELECT key FROM attempt_counters WHERE key LIKE 'purge:${tag}:%'`), [[`purge:${tag}:new`]]);
   assert.deepEqual(sql(`SELECT count(*) FROM login_sessions WHERE id IN ('${sid(revoked)}', '${sid(expired)}')`), [['0']]);
   assert.deepEqual(sql(`SELECT count(*) FROM login_sessions WHERE id = '${sid(live)}'`), [['1']]);
@@ -306,7 +306,7 @@ test('audit retention: purge --audit-days deletes old rows only as the table\'s 
 
   const owner = ctlAs(process.env.VSESSION_DATABASE_URL, ['purge', '--audit-days', '365']);
   assert.equal(owner.code, 0, owner.err);
-  assert.match(owner.out, /^purged \d+ counters, \d+ login sessions, [1-9]\d* audit rows\n$/);
+  assert.match(owner.out, /^purged \d+ counters, \d+ login sessions, [1-9]\d* audit rows\npurged \d+ outbox messages, \d+ account links\n$/);
   assert.deepEqual(sql(`SELECT count(*) FROM audit_log WHERE action = '${tag}'`), [['1']]);
   // The log is append-only again at once, for the owner too.
   const upd = spawnSync('psql', ['-X', '-qtA', process.env.VSESSION_DATABASE_URL, '-c', `UPDATE audit_log SET outcome = 'failed' WHERE action = '${tag}'`], { encoding: 'utf8' });

@@ -95,7 +95,7 @@ test('the service\'s command, run with the API\'s database role, purges what is 
   const argv = get(SERVICE, 'ExecStart')[0].split(' ').slice(1);
   const r = spawnSync(CTL, argv, { encoding: 'utf8', env: { PATH: process.env.PATH, VSESSION_DATABASE_URL: process.env.VSESSION_API_DATABASE_URL } });
   assert.equal(r.status, 0, r.stderr);
-  assert.match(r.stdout, /^purged [1-9]\d* counters, [1-9]\d* login sessions, 0 audit rows\n$/);
+  assert.match(r.stdout, /^purged [1-9]\d* counters, [1-9]\d* login sessions, 0 audit rows\npurged \d+ outbox messages, \d+ account links\n$/);
   assert.deepEqual(sql(`SELECT key FROM attempt_counters WHERE key LIKE 'timer:${tag}:%'`), [[`timer:${tag}:live`]]);
   assert.deepEqual(sql(`SELECT id FROM login_sessions WHERE id IN ('${ended}', '${live}')`), [[live]]);
 });

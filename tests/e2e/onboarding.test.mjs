@@ -1,22 +1,29 @@
 // Onboarding, as the people meet it: a partner adds a new client by name and
-// email on the Clients tab; the client opens the link from the invitation
-// (taken from the outbox row), chooses a password on a phone and lands on
-// their dashboard; the link does not work a second time.
+// email on the Clients tab; the invitation reaches the client through
+// vsession-mailer and a real SMTP server; the client opens the link the email
+// carries, chooses a password on a phone and lands on their dashboard; the
+// link does not work a second time.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { randomBytes } from 'node:crypto';
 import { DESKTOP, PHONE, createUser, launch, login, newPage, requireStack, shot } from './lib/harness.mjs';
 import { assertNoSeriousA11y } from './lib/flows.mjs';
-import { assertNoSideScroll, latestLink, row } from './lib/account.mjs';
+import { assertNoSideScroll, row } from './lib/account.mjs';
+import { assertFrom, linkIn, received, requireOwnMailer, startMail } from './lib/mail.mjs';
 
-const skip = requireStack();
+const skip = requireStack() || requireOwnMailer();
 
 describe('onboarding a new client', { skip }, () => {
   let browser;
+  let mail;
   before(async () => {
     browser = await launch();
+    mail = await startMail();
   });
-  after(async () => browser?.close());
+  after(async () => {
+    await mail?.stop();
+    await browser?.close();
+  });
 
   it('the partner adds a client, who sets a password through the link and lands on the dashboard', async () => {
     const partner = createUser('partner', 'Dr. Onboarding Partner', 'Europe/Berlin');
@@ -45,8 +52,13 @@ describe('onboarding a new client', { skip }, () => {
     const [hashNull, tz] = row(`SELECT password_hash IS NULL, timezone FROM users WHERE lower(email) = lower('${email}')`);
     assert.equal(hashNull, 't');
     assert.equal(tz, 'America/Chicago');
-    const link = latestLink(email, 'onboarding');
-    assert.match(link, /^\/welcome#token=/);
+    const [invite] = await received(mail, email, 1, 'the invitation');
+    assert.equal(invite.parsed.subject, `${partner.name} invites you to vsession`);
+    assertFrom(invite, partner.name);
+    assert.deepEqual(invite.rcpt, [email]);
+    assert.equal(invite.parsed.to.value[0].name, name);
+    const link = linkIn(invite, 'Set your password');
+    assert.match(new URL(link).pathname, /\/welcome$/);
 
     const phone = await newPage(browser, { device: PHONE });
     await phone.page.goto(link);
