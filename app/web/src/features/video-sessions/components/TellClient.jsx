@@ -1,20 +1,28 @@
-// After an edit: tell the client by email. A new start or length has already
-// been emailed by the server (the session_moved email, queued with the change),
-// so the dialog says so; any other change can be sent as the invitation again.
+// After an edit: tell the client by email. What the server's mail triggers sent
+// with the change (emailed: 'time' a session_moved email, 'session' the whole
+// session to a newly chosen client, 'password' the details with the password
+// the partner chose to email) is said, not offered again; any other change can
+// be sent as the invitation again.
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { resendInvitation, sessionMessagesKey } from './SessionEmails.jsx';
 
-export function TellClient({ session, first, moved, resend = resendInvitation }) {
+const EMAILED = {
+  time: (first) => `${first} has been emailed the new time.`,
+  session: (first) => `${first} has been emailed the session.`,
+  password: (first) => `${first} has been emailed the details with the new password.`,
+};
+
+export function TellClient({ session, first, emailed, resend = resendInvitation }) {
   const queryClient = useQueryClient();
   const send = useMutation({
     mutationFn: () => resend(session.id),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: sessionMessagesKey(session.id) }),
   });
   if (session.status === 'cancelled' || session.status === 'completed') return null;
-  if (moved) {
+  if (emailed && EMAILED[emailed]) {
     return (
       <p className="success-line" data-testid="tell-client">
-        {first} has been emailed the new time.
+        {EMAILED[emailed](first)}
       </p>
     );
   }

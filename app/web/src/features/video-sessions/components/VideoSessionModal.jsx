@@ -32,7 +32,7 @@ export function VideoSessionModal({ session, initial, clients, timezone, onClose
   const [errors, setErrors] = useState({});
   const [formError, setFormError] = useState(null);
   const [busy, setBusy] = useState(false);
-  const [result, setResult] = useState(null); // {session, password, moved}
+  const [result, setResult] = useState(null); // {session, password, emailed}
   const [confirmCancel, setConfirmCancel] = useState(false);
   const formRef = useRef(null);
   const create = useCreateSession();
@@ -71,9 +71,11 @@ export function VideoSessionModal({ session, initial, clients, timezone, onClose
     setBusy(true);
     try {
       let saved;
+      let sentPassword = false;
       if (isEdit) {
         const body = toUpdateBody(values, session, timezone);
         if (values.email_password && (body.regenerate_password || body.password_enabled)) body.email_password = true;
+        sentPassword = Boolean(body.email_password);
         saved = Object.keys(body).length ? await update.mutateAsync({ id: session.id, body }) : session;
       } else {
         const body = toCreateBody(values, timezone);
@@ -82,12 +84,20 @@ export function VideoSessionModal({ session, initial, clients, timezone, onClose
       }
       onSaved?.(saved);
       if (saved.password || !isEdit || saved !== session) {
-        // a new start or length is emailed to the client by the server (a session_moved email)
-        const moved =
-          isEdit &&
-          (Date.parse(saved.session_date) !== Date.parse(session.session_date) ||
-            Number(saved.duration_minutes) !== Number(session.duration_minutes));
-        setResult({ session: saved, password: saved.password || null, moved });
+        // What the server has emailed with the change already (its mail triggers): another client
+        // gets the whole session, a new start or length a session_moved email, a password the
+        // partner chose to email the details with it. Otherwise the dialog offers to email.
+        let emailed = null;
+        if (isEdit) {
+          if (String(saved.user_id ?? saved.user?.id) !== String(session.user_id ?? session.user?.id)) emailed = 'session';
+          else if (
+            Date.parse(saved.session_date) !== Date.parse(session.session_date) ||
+            Number(saved.duration_minutes) !== Number(session.duration_minutes)
+          )
+            emailed = 'time';
+          else if (sentPassword) emailed = 'password';
+        }
+        setResult({ session: saved, password: saved.password || null, emailed });
       } else {
         onClose();
       }
@@ -284,7 +294,7 @@ function ClientZoneHint({ client, timezone }) {
 }
 
 function CreatedView({ result, timezone, clientZone, isEdit, onClose }) {
-  const { session, password, moved } = result;
+  const { session, password, emailed } = result;
   const first = session.user?.name?.split(' ')[0] || 'your client';
   const message =
     isEdit && !password
@@ -340,7 +350,7 @@ function CreatedView({ result, timezone, clientZone, isEdit, onClose }) {
           {clientZone && clientZone !== timezone ? ` in ${clientZone} and ${timezone}` : ''} as a message you can paste to {first}.
         </p>
       </div>
-      {isEdit && <TellClient session={session} first={first} moved={moved} />}
+      {isEdit && <TellClient session={session} first={first} emailed={emailed} />}
     </Modal>
   );
 }

@@ -253,6 +253,18 @@ describe('VideoSessionModal', () => {
     expect(fetchMock).toHaveBeenCalledTimes(1);
   });
 
+  it('after giving the session to another client, says that client has been emailed the session', async () => {
+    const user = userEvent.setup();
+    fetchMock.mockResolvedValueOnce(jsonResponse(200, { ...editing, user_id: 11, user: { id: 11, name: 'Kim Other' } }));
+    renderModal({ session: editing });
+    await user.selectOptions(screen.getByLabelText('Client'), '11');
+    await user.click(screen.getByRole('button', { name: 'Save changes' }));
+    const saved = await screen.findByRole('dialog', { name: 'Saved. Tell Kim about the change?' });
+    expect(within(saved).getByTestId('tell-client')).toHaveTextContent('Kim has been emailed the session.');
+    expect(within(saved).queryByRole('button', { name: /Email Kim/ })).toBeNull();
+    expect(JSON.parse(fetchMock.mock.calls[0][1].body)).toEqual({ user_id: 11 });
+  });
+
   it('cancels from the edit dialog through the cancel dialog: a reason, POST …/cancel, never a PUT', async () => {
     const user = userEvent.setup();
     const { onClose, onSaved } = renderModal({ session: editing });
