@@ -156,8 +156,11 @@ describe("a new client's journey through real email", { skip }, () => {
       assert.equal(await list.locator('li[data-status="sent"]').count(), 3);
       await list.scrollIntoViewIfNeeded();
       await shot(pp, 'journey-partner-session-emails', { fullPage: false });
-      await dialog.getByRole('button', { name: 'Cancel session' }).click();
-      await dialog.getByRole('button', { name: 'Yes, cancel the session' }).click();
+      // Cancel from inside Edit: the same reason dialog as on the row
+      await dialog.getByRole('button', { name: 'Cancel session…' }).click();
+      const cancel = pp.getByRole('dialog', { name: 'Cancel this session?' });
+      await cancel.getByRole('button', { name: 'Cancel the session' }).click();
+      await cancel.waitFor({ state: 'detached' });
       await dialog.waitFor({ state: 'detached' });
 
       // ---- the cancellation: METHOD:CANCEL, the same UID, a higher SEQUENCE ------------------------
