@@ -120,12 +120,28 @@ static void the_writer_adds_field_details_and_retry_after(void)
 	o.iConflictId = 7;
 	o.iConflictStartUs = INT64_C(1796133600000000);
 	o.iConflictEndUs = INT64_C(1796135400000000);
+	snprintf(o.zConflictTitle, sizeof(o.zConflictTitle), "Supervision");
 	vs_http_error_answer(&res, VS_ERR_CONFLICT, &o);
 	CHECK_INT(res.iStatus, 409);
 	CHECK_STR(vs_buf_str(&res.body), "{\"error\":{\"code\":\"conflict\","
 		  "\"message\":\"The partner is already booked at that time.\","
 		  "\"details\":{\"conflicting\":{\"kind\":\"appointment\",\"id\":7,"
-		  "\"start\":\"2026-12-01T14:00:00Z\",\"end\":\"2026-12-01T14:30:00Z\"}}}}");
+		  "\"start\":\"2026-12-01T14:00:00Z\",\"end\":\"2026-12-01T14:30:00Z\","
+		  "\"title\":\"Supervision\",\"user\":null}}}}");
+	/* a booking with a client names them too */
+	o.iConflictUserId = 9;
+	snprintf(o.zConflictUser, sizeof(o.zConflictUser), "Sam");
+	vs_http_error_answer(&res, VS_ERR_CONFLICT, &o);
+	CHECK(strstr(vs_buf_str(&res.body), "\"user\":{\"id\":9,\"name\":\"Sam\"}}}}}") != NULL);
+
+	/* a wrong session password says how many tries are left */
+	memset(&o, 0, sizeof(o));
+	o.bRemaining = true;
+	o.iRemaining = 2;
+	vs_http_error_answer(&res, VS_ERR_WRONG_PASSWORD, &o);
+	CHECK_INT(res.iStatus, 403);
+	CHECK_STR(vs_buf_str(&res.body), "{\"error\":{\"code\":\"wrong_password\","
+		  "\"message\":\"The password is not right.\",\"details\":{\"remaining\":2}}}");
 
 	vs_buf_reset(&res.headers);
 	memset(&o, 0, sizeof(o));
