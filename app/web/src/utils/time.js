@@ -153,3 +153,9 @@ export function retryMinutes(seconds) {
   if (seconds == null || !Number.isFinite(Number(seconds))) return null;
   return Math.max(1, Math.ceil(Number(seconds) / 60));
 }
+
+/** "Try again in 3 minutes." from a 429's Retry-After seconds, or "Try again later." */
+export function tryAgainText(seconds) {
+  const m = retryMinutes(seconds);
+  return `Try again${m ? ` in ${m} minute${m === 1 ? '' : 's'}` : ' later'}.`;
+}

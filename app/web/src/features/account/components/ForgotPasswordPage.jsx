@@ -1,7 +1,8 @@
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { Field } from '../../../components/Field.jsx';
-import { retryMinutes } from '../../../utils/time.js';
+import { tryAgainText } from '../../../utils/time.js';
+import { AuthCard } from '../../../components/AuthCard.jsx';
 import { requestPasswordReset } from '../api/account.js';
 
 export function ForgotPasswordPage() {
@@ -23,8 +24,7 @@ export function ForgotPasswordPage() {
       setSent(r.message);
     } catch (err) {
       if (err.status === 429) {
-        const m = retryMinutes(err.retryAfter);
-        setError(`Too many requests. Try again${m ? ` in ${m} minute${m === 1 ? '' : 's'}` : ' later'}.`);
+        setError(`Too many requests. ${tryAgainText(err.retryAfter)}`);
       } else setError(err.message);
     } finally {
       setBusy(false);
@@ -32,43 +32,38 @@ export function ForgotPasswordPage() {
   }
 
   return (
-    <main className="auth-page" id="main">
-      <div className="auth-card">
-        <p className="brand brand--large" aria-hidden="true">
-          <span className="brand__mark" /> vsession
+    <AuthCard>
+      <h1>Forgot your password?</h1>
+      {sent ? (
+        <p className="notice" role="status">
+          {sent}
         </p>
-        <h1>Forgot your password?</h1>
-        {sent ? (
-          <p className="notice" role="status">
-            {sent}
-          </p>
-        ) : (
-          <>
-            <p className="muted">We will email you a link to choose a new password.</p>
-            <form onSubmit={onSubmit} noValidate>
-              <Field id="forgot-email" label="Email address" error={error} alertError>
-                {(p) => (
-                  <input
-                    {...p}
-                    type="email"
-                    autoComplete="username"
-                    inputMode="email"
-                    value={email}
-                    onChange={(e) => setEmail(e.target.value)}
-                    required
-                  />
-                )}
-              </Field>
-              <button className="btn btn--primary btn--block" type="submit" disabled={busy}>
-                {busy ? 'Sending…' : 'Email me a link'}
-              </button>
-            </form>
-          </>
-        )}
-        <p>
-          <Link to="/login">Back to log in</Link>
-        </p>
-      </div>
-    </main>
+      ) : (
+        <>
+          <p className="muted">We will email you a link to choose a new password.</p>
+          <form onSubmit={onSubmit} noValidate>
+            <Field id="forgot-email" label="Email address" error={error} alertError>
+              {(p) => (
+                <input
+                  {...p}
+                  type="email"
+                  autoComplete="username"
+                  inputMode="email"
+                  value={email}
+                  onChange={(e) => setEmail(e.target.value)}
+                  required
+                />
+              )}
+            </Field>
+            <button className="btn btn--primary btn--block" type="submit" disabled={busy}>
+              {busy ? 'Sending…' : 'Email me a link'}
+            </button>
+          </form>
+        </>
+      )}
+      <p>
+        <Link to="/login">Back to log in</Link>
+      </p>
+    </AuthCard>
   );
 }

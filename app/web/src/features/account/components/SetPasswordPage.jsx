@@ -2,7 +2,8 @@ import { useEffect, useRef, useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { useAuth } from '../../../lib/auth/AuthProvider.jsx';
 import { Field } from '../../../components/Field.jsx';
-import { retryMinutes } from '../../../utils/time.js';
+import { tryAgainText } from '../../../utils/time.js';
+import { AuthCard } from '../../../components/AuthCard.jsx';
 import { setPasswordWithLink } from '../api/account.js';
 
 // The link's token is in the URL fragment (#token=…), which browsers never
@@ -63,8 +64,7 @@ export function SetPasswordPage({ purpose }) {
       if (err.field === 'token') setLinkError(err.message);
       else if (err.field === 'password') setErrors({ password: err.message });
       else if (err.status === 429) {
-        const m = retryMinutes(err.retryAfter);
-        setLinkError(`Too many tries. Try again${m ? ` in ${m} minute${m === 1 ? '' : 's'}` : ' later'}.`);
+        setLinkError(`Too many tries. ${tryAgainText(err.retryAfter)}`);
       } else setLinkError(err.message);
     } finally {
       setBusy(false);
@@ -72,53 +72,48 @@ export function SetPasswordPage({ purpose }) {
   }
 
   return (
-    <main className="auth-page" id="main">
-      <div className="auth-card">
-        <p className="brand brand--large" aria-hidden="true">
-          <span className="brand__mark" /> vsession
-        </p>
-        <h1>{t.title}</h1>
-        <p className="muted">{t.intro}</p>
-        {linkError && (
-          <div className="alert alert--error" role="alert" tabIndex={-1} ref={alertRef}>
-            <p>{linkError}</p>
-            <p>
-              <Link to="/forgot-password">Get a new link</Link> or <Link to="/login">log in</Link>.
-            </p>
-          </div>
-        )}
-        {token && (
-          <form onSubmit={onSubmit} noValidate>
-            <Field id="set-password" label="New password" hint="At least 8 characters." error={errors.password}>
-              {(p) => (
-                <input
-                  {...p}
-                  type="password"
-                  autoComplete="new-password"
-                  value={password}
-                  onChange={(e) => setPassword(e.target.value)}
-                  required
-                />
-              )}
-            </Field>
-            <Field id="set-password-repeat" label="New password again" error={errors.repeat}>
-              {(p) => (
-                <input
-                  {...p}
-                  type="password"
-                  autoComplete="new-password"
-                  value={repeat}
-                  onChange={(e) => setRepeat(e.target.value)}
-                  required
-                />
-              )}
-            </Field>
-            <button className="btn btn--primary btn--block" type="submit" disabled={busy}>
-              {busy ? 'Saving…' : t.button}
-            </button>
-          </form>
-        )}
-      </div>
-    </main>
+    <AuthCard>
+      <h1>{t.title}</h1>
+      <p className="muted">{t.intro}</p>
+      {linkError && (
+        <div className="alert alert--error" role="alert" tabIndex={-1} ref={alertRef}>
+          <p>{linkError}</p>
+          <p>
+            <Link to="/forgot-password">Get a new link</Link> or <Link to="/login">log in</Link>.
+          </p>
+        </div>
+      )}
+      {token && (
+        <form onSubmit={onSubmit} noValidate>
+          <Field id="set-password" label="New password" hint="At least 8 characters." error={errors.password}>
+            {(p) => (
+              <input
+                {...p}
+                type="password"
+                autoComplete="new-password"
+                value={password}
+                onChange={(e) => setPassword(e.target.value)}
+                required
+              />
+            )}
+          </Field>
+          <Field id="set-password-repeat" label="New password again" error={errors.repeat}>
+            {(p) => (
+              <input
+                {...p}
+                type="password"
+                autoComplete="new-password"
+                value={repeat}
+                onChange={(e) => setRepeat(e.target.value)}
+                required
+              />
+            )}
+          </Field>
+          <button className="btn btn--primary btn--block" type="submit" disabled={busy}>
+            {busy ? 'Saving…' : t.button}
+          </button>
+        </form>
+      )}
+    </AuthCard>
   );
 }

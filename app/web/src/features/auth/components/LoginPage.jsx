@@ -1,7 +1,8 @@
 import { useEffect, useRef, useState } from 'react';
 import { Link, Navigate, useSearchParams } from 'react-router';
 import { useAuth } from '../../../lib/auth/AuthProvider.jsx';
-import { retryMinutes } from '../../../utils/time.js';
+import { tryAgainText } from '../../../utils/time.js';
+import { AuthCard } from '../../../components/AuthCard.jsx';
 import { Loading } from '../../../components/Feedback.jsx';
 import { Field } from '../../../components/Field.jsx';
 
@@ -40,8 +41,7 @@ export function LoginPage() {
       await login(email.trim(), password);
     } catch (err) {
       if (err.status === 429) {
-        const m = retryMinutes(err.retryAfter);
-        setError(`Too many login attempts. Try again${m ? ` in ${m} minute${m === 1 ? '' : 's'}` : ' later'}.`);
+        setError(`Too many login attempts. ${tryAgainText(err.retryAfter)}`);
       } else if (err.status === 401) {
         setError('That email address and password do not match an account.');
       } else {
@@ -53,69 +53,64 @@ export function LoginPage() {
   }
 
   return (
-    <main className="auth-page" id="main">
-      <div className="auth-card">
-        <p className="brand brand--large" aria-hidden="true">
-          <span className="brand__mark" /> vsession
+    <AuthCard>
+      {/* From a join link: say so, but nothing of the session (ids are sequential; nobody is logged in yet) */}
+      {joining ? (
+        <>
+          <h1>Log in to join your video session</h1>
+          <p className="muted" data-testid="login-joining">
+            After you log in you go straight to the session’s page, where you can check your camera and microphone.
+          </p>
+        </>
+      ) : (
+        <>
+          <h1>Log in</h1>
+          <p className="muted">Private video sessions with your therapist.</p>
+        </>
+      )}
+      {expired && !error && (
+        <p className="notice" role="status">
+          Your session has ended. Please log in again.
         </p>
-        {/* From a join link: say so, but nothing of the session (ids are sequential; nobody is logged in yet) */}
-        {joining ? (
-          <>
-            <h1>Log in to join your video session</h1>
-            <p className="muted" data-testid="login-joining">
-              After you log in you go straight to the session’s page, where you can check your camera and microphone.
-            </p>
-          </>
-        ) : (
-          <>
-            <h1>Log in</h1>
-            <p className="muted">Private video sessions with your therapist.</p>
-          </>
-        )}
-        {expired && !error && (
-          <p className="notice" role="status">
-            Your session has ended. Please log in again.
+      )}
+      <form onSubmit={onSubmit} noValidate>
+        <Field id="login-email" label="Email address">
+          {(p) => (
+            <input
+              {...p}
+              type="email"
+              autoComplete="username"
+              inputMode="email"
+              value={email}
+              onChange={(e) => setEmail(e.target.value)}
+              required
+            />
+          )}
+        </Field>
+        <Field id="login-password" label="Password">
+          {(p) => (
+            <input
+              {...p}
+              type="password"
+              autoComplete="current-password"
+              value={password}
+              onChange={(e) => setPassword(e.target.value)}
+              required
+            />
+          )}
+        </Field>
+        {error && (
+          <p className="alert alert--error" role="alert" tabIndex={-1} ref={errorRef}>
+            {error}
           </p>
         )}
-        <form onSubmit={onSubmit} noValidate>
-          <Field id="login-email" label="Email address">
-            {(p) => (
-              <input
-                {...p}
-                type="email"
-                autoComplete="username"
-                inputMode="email"
-                value={email}
-                onChange={(e) => setEmail(e.target.value)}
-                required
-              />
-            )}
-          </Field>
-          <Field id="login-password" label="Password">
-            {(p) => (
-              <input
-                {...p}
-                type="password"
-                autoComplete="current-password"
-                value={password}
-                onChange={(e) => setPassword(e.target.value)}
-                required
-              />
-            )}
-          </Field>
-          {error && (
-            <p className="alert alert--error" role="alert" tabIndex={-1} ref={errorRef}>
-              {error}
-            </p>
-          )}
-          <button className="btn btn--primary btn--block" type="submit" disabled={busy}>
-            {busy ? 'Logging in…' : 'Log in'}
-          </button>
-        </form>
-        <p className="auth-card__aside">
-          <Link to="/forgot-password">Forgot password?</Link>
-        </p>
-      </div>
-    </main>
+        <button className="btn btn--primary btn--block" type="submit" disabled={busy}>
+          {busy ? 'Logging in…' : 'Log in'}
+        </button>
+      </form>
+      <p className="auth-card__aside">
+        <Link to="/forgot-password">Forgot password?</Link>
+      </p>
+    </AuthCard>
   );
 }
