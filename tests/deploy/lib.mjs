@@ -106,6 +106,9 @@ export async function startApi({ dir, name = 'api', listen, env = {}, workers = 
     VSESSION_PUBLIC_URL: process.env.VSESSION_BASE_URL,
     VSESSION_WORKERS: String(workers),
     JITSI_DOMAIN: process.env.JITSI_DOMAIN ?? process.env.VSESSION_JITSI_DOMAIN,
+    // a sanitized build (the asan layer) writes its reports where the layer looks for them
+    ASAN_OPTIONS: process.env.ASAN_OPTIONS,
+    UBSAN_OPTIONS: process.env.UBSAN_OPTIONS,
     ...env,
   };
   for (const k of Object.keys(e)) if (e[k] === undefined) delete e[k];
