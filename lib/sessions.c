@@ -29,6 +29,7 @@
 #include "vsession/json.h"
 #include "vsession/limits.h"
 #include "vsession/people.h"
+#include "vsession/series.h"
 #include "vsession/sessions.h"
 #include "vsession/timeutil.h"
 #include "vsession/users.h"
@@ -85,6 +86,20 @@ void vs_session_row_json(struct vs_buf *b, const struct vs_view *v, const PGresu
 			vs_json_null(b);
 		else
 			vs_json_str(b, PQgetvalue(r, i, SC_CANCEL_REASON));
+	}
+	vs_json_key(b, "series", false);
+	if (PQgetisnull(r, i, SC_SERIES_ID) || PQgetisnull(r, i, SC_SERIES_COUNT)) {
+		vs_json_null(b);
+	} else {
+		vs_buf_puts(b, "{\"id\":");
+		vs_json_i64(b, vs_db_i64(r, i, SC_SERIES_ID));
+		vs_json_key(b, "index", false);
+		vs_json_i64(b, vs_db_i64(r, i, SC_SERIES_INDEX));
+		vs_json_key(b, "count", false);
+		vs_json_i64(b, vs_db_i64(r, i, SC_SERIES_COUNT));
+		vs_json_key(b, "interval_weeks", false);
+		vs_json_i64(b, vs_db_i64(r, i, SC_SERIES_INTERVAL));
+		vs_buf_putc(b, '}');
 	}
 	vs_json_key(b, "meeting_url", false);
 	vs_buf_putc(b, '"');
@@ -726,6 +741,12 @@ enum vs_err vs_session_ics(struct vs_db *db, const struct vs_view *v, int64_t iI
 
 	if (rc != VS_OK)
 		return rc;
+	/* a member of a series: the series' file (when it is still the series' client's) */
+	if (!PQgetisnull(r, 0, SC_SERIES_ID) &&
+	    (rc = vs_series_ics(db, v, vs_db_i64(r, 0, SC_SERIES_ID), vs_db_i64(r, 0, SC_USER), out)) != VS_ERR_NOT_FOUND) {
+		PQclear(r);
+		return rc;
+	}
 	zHost = strstr(v->zPublicUrl, "://");
 	zHost = zHost ? zHost + 3 : v->zPublicUrl;
 	snprintf(zUid, sizeof(zUid), "video-session-%lld@%.*s", (long long)iId,
