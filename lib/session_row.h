@@ -23,9 +23,13 @@
 	" (extract(epoch FROM s.created_at) * 1000000)::int8," \
 	" (extract(epoch FROM s.updated_at) * 1000000)::int8, s.sequence, s.cancel_reason," \
 	" s.series_id, s.series_index," \
-	" (SELECT sr.interval_weeks FROM session_series sr WHERE sr.id = s.series_id)," \
-	" (SELECT sr.occurrences FROM session_series sr WHERE sr.id = s.series_id)"
+	" CASE WHEN s.series_id IS NOT NULL THEN" \
+	"  (SELECT sr.interval_weeks FROM session_series sr WHERE sr.id = s.series_id) END," \
+	" CASE WHEN s.series_id IS NOT NULL THEN" \
+	"  (SELECT sr.occurrences FROM session_series sr WHERE sr.id = s.series_id) END"
 /*
+ * A session outside a series never runs the two series subqueries (CASE evaluates them only
+ * for a member).
  * The names come from scalar subqueries, not joins: every statement is then
  * a scan of video_sessions alone, whose plan (an index scan in the order the
  * index keeps) holds for any parameter values, so the cached generic plan of

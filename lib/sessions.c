@@ -373,14 +373,19 @@ enum vs_err vs_session_read(struct vs_db *db, const struct vs_view *v, int64_t i
 static struct vs_stmt stLock = VS_STMT("session_lock", 1, false,
 	"SELECT " SESSION_COLS SESSION_FROM " WHERE s.id = $1 FOR UPDATE");
 
-/* $11/$12: a new room name and Jitsi password (when the client changes), NULL to keep them. */
+/*
+ * $11/$12: a new room name and Jitsi password (when the client changes), NULL to keep them;
+ * a session given to another client leaves its weekly series (009_series.sql).
+ */
 static struct vs_stmt stUpdate = VS_STMT("session_update", 12, false,
 	"WITH s AS (UPDATE video_sessions SET user_id = $2, title = $3, session_date = $4::timestamptz,"
 	"   duration_minutes = $5::int, end_date = $4::timestamptz + make_interval(mins => $5::int),"
 	"   status = $6, password_enabled = $7::bool,"
 	"   password_hash = CASE WHEN $8 = 'keep' THEN password_hash WHEN $8 = 'none' THEN NULL ELSE $8 END,"
 	"   notes = $9, sequence = sequence + 1, updated_at = now(),"
-	"   meeting_room_id = coalesce($11, meeting_room_id), jitsi_password = coalesce($12, jitsi_password)"
+	"   meeting_room_id = coalesce($11, meeting_room_id), jitsi_password = coalesce($12, jitsi_password),"
+	"   series_id = CASE WHEN $11::text IS NULL THEN series_id END,"
+	"   series_index = CASE WHEN $11::text IS NULL THEN series_index END"
 	"  WHERE id = $1 RETURNING *)"
 	" SELECT " SESSION_COLS " FROM s"
 	" WHERE $10::int IS NOT NULL");

@@ -388,3 +388,29 @@ test('50 concurrent series overlapping one another: no double booking, every ans
   const [[series]] = sql(`SELECT count(*) FROM session_series WHERE partner_id = ${partner.id}`);
   assert.equal(Number(series), results.filter((r) => r.status === 201).length, 'no series without sessions');
 });
+
+test('a member given to another client leaves the series; its .ics is its own again', async () => {
+  const { partner, client } = await practice();
+  const other = makeUser('client');
+  link(partner, other);
+  await login(other);
+  const start = localTen(12, 'Europe/Berlin');
+  const r = await create(partner, body(client, start, { password_enabled: false, recurrence: { frequency: 'weekly', count: 3 } }));
+  assert.equal(r.status, 201, r.text);
+  const ids = r.json.sessions.map((s) => s.id);
+  const moved = await put(partner, ids[1], { user_id: other.id });
+  assert.equal(moved.status, 200, moved.text);
+  assert.equal(moved.json.series, null);
+  const ics = await api('GET', `/api/video-sessions/${ids[1]}/calendar.ics`, { token: other.token });
+  assert.equal(ics.status, 200);
+  assert.doesNotMatch(ics.text, /RRULE/);
+  assert.match(ics.text, new RegExp(`UID:video-session-${ids[1]}@`));
+  // the series' own file leaves that date out, and a "following" change no longer reaches it
+  const mine = await api('GET', `/api/video-sessions/${ids[0]}/calendar.ics`, { token: client.token });
+  assert.equal((mine.text.match(/\r\nEXDATE/g) || []).length, 1);
+  assert.ok(!mine.text.includes(`/join/${ids[1]}`));
+  const f = await put(partner, ids[0], { title: 'Renamed', scope: 'following' });
+  assert.equal(f.status, 200, f.text);
+  assert.deepEqual(f.json.sessions.map((s) => s.id), [ids[0], ids[2]]);
+  assert.equal((await api('GET', `/api/video-sessions/${ids[1]}`, { token: partner.token })).json.title, 'Weekly therapy');
+});
