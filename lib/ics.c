@@ -17,6 +17,7 @@
  *
  * Invariant: on failure the buffer is put back as it was.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "vsession/ics.h"
@@ -189,6 +190,121 @@ enum vs_err vs_ics_write(struct vs_buf *b, const struct vs_ics_event *ev)
 	if ((rc = put_raw(&l, ev->bCancelled ? "STATUS:CANCELLED" : "STATUS:CONFIRMED")) != VS_OK ||
 	    (rc = put_raw(&l, "END:VEVENT")) != VS_OK ||
 	    (rc = put_raw(&l, "END:VCALENDAR")) != VS_OK)
+		goto fail;
+	return VS_OK;
+
+fail:
+	b->nLen = nLen0;
+	if (b->zData != NULL)
+		b->zData[nLen0] = '\0';
+	return rc;
+}
+
+/* "NAME[;TZID=zone]:YYYYMMDDTHHMMSS[Z]" + CRLF for a local time of the series. */
+static enum vs_err put_local(struct line *l, const char *zName, const char *zTzid, const char *zLocal)
+{
+	enum vs_err rc;
+
+	if (strlen(zLocal) != 15 || zLocal[8] != 'T' || strspn(zLocal, "0123456789") != 8 ||
+	    strspn(zLocal + 9, "0123456789") != 6)
+		return VS_ERR_INVALID;
+	if ((rc = line_put(l, zName, strlen(zName))) != VS_OK)
+		return rc;
+	if (zTzid != NULL) {
+		for (const char *p = zTzid; *p != '\0'; p++)
+			if (*p <= ' ' || *p > '~' || *p == ';' || *p == ':' || *p == ',' || *p == '"')
+				return VS_ERR_INVALID;
+		if ((rc = line_put(l, ";TZID=", 6)) != VS_OK)
+			return rc;
+		for (const char *p = zTzid; *p != '\0'; p++)
+			if ((rc = line_put(l, p, 1)) != VS_OK)
+				return rc;
+	}
+	if ((rc = line_put(l, ":", 1)) != VS_OK || (rc = line_put(l, zLocal, 15)) != VS_OK ||
+	    (zTzid == NULL && (rc = line_put(l, "Z", 1)) != VS_OK))
+		return rc;
+	return line_end(l);
+}
+
+/* "SEQUENCE:n" + CRLF. */
+static enum vs_err put_sequence(struct line *l, int64_t iSeq)
+{
+	char z[32], *p = z + sizeof(z);
+	int64_t v = iSeq;
+	enum vs_err rc;
+
+	*--p = '\0';
+	do {
+		*--p = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	if ((rc = line_put(l, "SEQUENCE:", 9)) != VS_OK || (rc = line_put(l, p, strlen(p))) != VS_OK)
+		return rc;
+	return line_end(l);
+}
+
+/* The lines every VEVENT of a series shares after its times. */
+static enum vs_err put_event_tail(struct line *l, const struct vs_ics_event *ev)
+{
+	enum vs_err rc;
+
+	if ((rc = put_time(l, "CREATED", ev->iCreatedUs)) != VS_OK ||
+	    (rc = put_time(l, "LAST-MODIFIED", ev->iModifiedUs)) != VS_OK ||
+	    (rc = put_text(l, "SUMMARY", ev->zSummary)) != VS_OK || (rc = put_uri(l, "URL", ev->zUrl)) != VS_OK)
+		return rc;
+	if (ev->zDescription != NULL && (rc = put_text(l, "DESCRIPTION", ev->zDescription)) != VS_OK)
+		return rc;
+	if ((rc = put_raw(l, ev->bCancelled ? "STATUS:CANCELLED" : "STATUS:CONFIRMED")) != VS_OK)
+		return rc;
+	return put_raw(l, "END:VEVENT");
+}
+
+static bool event_ok(const struct vs_ics_event *ev)
+{
+	return ev->zUid != NULL && ev->zSummary != NULL && ev->zUrl != NULL && ev->iSequence >= 0;
+}
+
+enum vs_err vs_ics_write_series(struct vs_buf *b, const struct vs_ics_series *s)
+{
+	struct line l = { b, 0 };
+	size_t nLen0 = b->nLen;
+	char zRule[80];
+	enum vs_err rc = VS_ERR_INVALID;
+
+	if (s == NULL || !event_ok(&s->master) || s->zStartLocal == NULL || s->zEndLocal == NULL ||
+	    s->nInterval < 1 || s->nInterval > 2 || s->nCount < 1 || s->nCount > 53 || s->nExdate < 0 ||
+	    s->nOverride < 0 || strcmp(s->zEndLocal, s->zStartLocal) <= 0)
+		return VS_ERR_INVALID;
+	for (int i = 0; i < s->nOverride; i++)
+		if (!event_ok(&s->aOverride[i]) || s->aOverride[i].iEndUs <= s->aOverride[i].iStartUs)
+			return VS_ERR_INVALID;
+	snprintf(zRule, sizeof(zRule), "RRULE:FREQ=WEEKLY;INTERVAL=%d;COUNT=%d", s->nInterval, s->nCount);
+	if ((rc = put_raw(&l, "BEGIN:VCALENDAR")) != VS_OK || (rc = put_raw(&l, "VERSION:2.0")) != VS_OK ||
+	    (rc = put_raw(&l, "PRODID:-//vsession//vsession//EN")) != VS_OK ||
+	    (rc = put_raw(&l, "CALSCALE:GREGORIAN")) != VS_OK || (rc = put_raw(&l, "METHOD:PUBLISH")) != VS_OK ||
+	    (rc = put_raw(&l, "BEGIN:VEVENT")) != VS_OK || (rc = put_text(&l, "UID", s->master.zUid)) != VS_OK ||
+	    (rc = put_sequence(&l, s->master.iSequence)) != VS_OK ||
+	    (rc = put_time(&l, "DTSTAMP", s->master.iStampUs)) != VS_OK ||
+	    (rc = put_local(&l, "DTSTART", s->zTzid, s->zStartLocal)) != VS_OK ||
+	    (rc = put_local(&l, "DTEND", s->zTzid, s->zEndLocal)) != VS_OK || (rc = put_raw(&l, zRule)) != VS_OK)
+		goto fail;
+	for (int i = 0; i < s->nExdate; i++)
+		if ((rc = put_local(&l, "EXDATE", s->zTzid, s->azExdate[i])) != VS_OK)
+			goto fail;
+	if ((rc = put_event_tail(&l, &s->master)) != VS_OK)
+		goto fail;
+	for (int i = 0; i < s->nOverride; i++) {
+		const struct vs_ics_event *ev = &s->aOverride[i];
+
+		if ((rc = put_raw(&l, "BEGIN:VEVENT")) != VS_OK || (rc = put_text(&l, "UID", ev->zUid)) != VS_OK ||
+		    (rc = put_sequence(&l, ev->iSequence)) != VS_OK ||
+		    (rc = put_time(&l, "DTSTAMP", ev->iStampUs)) != VS_OK ||
+		    (rc = put_local(&l, "RECURRENCE-ID", s->zTzid, s->azRecurrenceId[i])) != VS_OK ||
+		    (rc = put_time(&l, "DTSTART", ev->iStartUs)) != VS_OK ||
+		    (rc = put_time(&l, "DTEND", ev->iEndUs)) != VS_OK || (rc = put_event_tail(&l, ev)) != VS_OK)
+			goto fail;
+	}
+	if ((rc = put_raw(&l, "END:VCALENDAR")) != VS_OK)
 		goto fail;
 	return VS_OK;
 

@@ -195,7 +195,13 @@ static bool describe(const struct vs_mail *m, struct content *c, char *zWhenFull
 	    is_kind(m, "reminder_24h") || is_kind(m, "reminder_1h") || is_kind(m, "guest_invite")) {
 		if (m->zWhen == NULL || m->zEndTime == NULL)
 			return false;
-		if (is_kind(m, "session_scheduled")) {
+		if (is_kind(m, "session_scheduled") && m->pSeries != NULL) {
+			snprintf(c->zSubject, sizeof(c->zSubject), "%s video sessions from %s",
+				 m->pSeries->nInterval == 2 ? "Fortnightly" : "Weekly", m->zWhen);
+			snprintf(c->zLead, sizeof(c->zLead), "%s has scheduled a series of video sessions with you, every %s.",
+				 zPractice, m->pSeries->nInterval == 2 ? "2 weeks" : "week");
+			c->zIcsMethod = "REQUEST";
+		} else if (is_kind(m, "session_scheduled")) {
 			snprintf(c->zSubject, sizeof(c->zSubject), "Video session on %s", m->zWhen);
 			snprintf(c->zLead, sizeof(c->zLead), "%s has scheduled a video session with you.", zPractice);
 			c->zIcsMethod = "REQUEST";
@@ -217,6 +223,8 @@ static bool describe(const struct vs_mail *m, struct content *c, char *zWhenFull
 				 is_kind(m, "reminder_1h") ? "in about one hour" : "in about 24 hours");
 		}
 		add_row(c, "When", zWhenFull);
+		if (m->pSeries != NULL && is_kind(m, "session_scheduled"))
+			add_row(c, "Dates", m->pSeries->zDates);
 		if (m->zOldWhen != NULL && is_kind(m, "session_moved"))
 			add_row(c, "Was", m->zOldWhen);
 		add_row(c, "Title", m->zTitle);
@@ -369,6 +377,45 @@ static void put_ics_person(struct vs_buf *b, const char *zProp, const char *zNam
 	vs_buf_free(&l);
 }
 
+/*
+ * A series' invitation: the series' calendar object (the same UID as its .ics,
+ * the rule and the dates it skipped), from the facts of ev and m->pSeries.
+ */
+static enum vs_err render_series_ics(struct vs_buf *b, const struct vs_mail *m, const struct vs_ics_event *ev)
+{
+	const struct vs_mail_series *p = m->pSeries;
+	const char *azEx[64];
+	char zUid[300], zEx[64 * 16];
+	struct vs_ics_series s;
+	bool bUtc;
+
+	if (p->zTz == NULL || p->zStartLocal == NULL || p->zEndLocal == NULL)
+		return VS_ERR_INVALID;
+	snprintf(zUid, sizeof(zUid), "video-series-%lld@%s", (long long)p->iId, m->zHost);
+	bUtc = !strcmp(p->zTz, "UTC") || !strcmp(p->zTz, "Etc/UTC");
+	memset(&s, 0, sizeof(s));
+	s.master = *ev;
+	s.master.zUid = zUid;
+	s.master.zDescription = "Weekly video sessions. Join each from the link at its start time.";
+	s.zTzid = bUtc ? NULL : p->zTz;
+	s.zStartLocal = p->zStartLocal;
+	s.zEndLocal = p->zEndLocal;
+	s.nInterval = p->nInterval;
+	s.nCount = p->nCount;
+	s.azExdate = azEx;
+	if (p->zExdates != NULL) {
+		/* "20270104T100000,20270111T100000": cut into the local times */
+		snprintf(zEx, sizeof(zEx), "%s", p->zExdates);
+		for (char *z = zEx, *e; z != NULL && *z != '\0' && s.nExdate < 64; z = e) {
+			e = strchr(z, ',');
+			if (e != NULL)
+				*e++ = '\0';
+			azEx[s.nExdate++] = z;
+		}
+	}
+	return vs_ics_write_series(b, &s);
+}
+
 /* The calendar object of m with method zMethod, into b. */
 static enum vs_err render_ics(struct vs_buf *b, const struct vs_mail *m, const char *zMethod)
 {
@@ -392,7 +439,11 @@ static enum vs_err render_ics(struct vs_buf *b, const struct vs_mail *m, const c
 	ev.zUrl = zJoin;
 	ev.zDescription = "Video session. Join from the link at the start time.";
 	ev.bCancelled = strcmp(zMethod, "CANCEL") == 0;
-	if ((rc = vs_ics_write(&raw, &ev)) != VS_OK)
+	if (m->pSeries != NULL && strcmp(zMethod, "REQUEST") == 0)
+		rc = render_series_ics(&raw, m, &ev);
+	else
+		rc = vs_ics_write(&raw, &ev);
+	if (rc != VS_OK)
 		goto out;
 	/* the object as vs_ics_write makes it, with the iTIP method and the two people added */
 	zMeth = strstr(raw.zData, "METHOD:PUBLISH\r\n");

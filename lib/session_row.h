@@ -21,8 +21,15 @@
 	" (extract(epoch FROM s.end_date) * 1000000)::int8," \
 	" s.duration_minutes, s.status, s.password_enabled, s.notes," \
 	" (extract(epoch FROM s.created_at) * 1000000)::int8," \
-	" (extract(epoch FROM s.updated_at) * 1000000)::int8, s.sequence, s.cancel_reason"
+	" (extract(epoch FROM s.updated_at) * 1000000)::int8, s.sequence, s.cancel_reason," \
+	" s.series_id, s.series_index," \
+	" CASE WHEN s.series_id IS NOT NULL THEN" \
+	"  (SELECT sr.interval_weeks FROM session_series sr WHERE sr.id = s.series_id) END," \
+	" CASE WHEN s.series_id IS NOT NULL THEN" \
+	"  (SELECT sr.occurrences FROM session_series sr WHERE sr.id = s.series_id) END"
 /*
+ * A session outside a series never runs the two series subqueries (CASE evaluates them only
+ * for a member).
  * The names come from scalar subqueries, not joins: every statement is then
  * a scan of video_sessions alone, whose plan (an index scan in the order the
  * index keeps) holds for any parameter values, so the cached generic plan of
@@ -32,7 +39,7 @@
 
 enum { SC_ID, SC_PARTNER, SC_USER, SC_PARTNER_NAME, SC_USER_NAME, SC_TITLE, SC_START, SC_END,
        SC_DURATION, SC_STATUS, SC_PW_ENABLED, SC_NOTES, SC_CREATED, SC_UPDATED, SC_SEQUENCE,
-       SC_CANCEL_REASON, SC__N };
+       SC_CANCEL_REASON, SC_SERIES_ID, SC_SERIES_INDEX, SC_SERIES_INTERVAL, SC_SERIES_COUNT, SC__N };
 
 /*
  * Writes row i of r (SESSION_COLS) as the API's session object into b:

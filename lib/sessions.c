@@ -29,6 +29,7 @@
 #include "vsession/json.h"
 #include "vsession/limits.h"
 #include "vsession/people.h"
+#include "vsession/series.h"
 #include "vsession/sessions.h"
 #include "vsession/timeutil.h"
 #include "vsession/users.h"
@@ -85,6 +86,20 @@ void vs_session_row_json(struct vs_buf *b, const struct vs_view *v, const PGresu
 			vs_json_null(b);
 		else
 			vs_json_str(b, PQgetvalue(r, i, SC_CANCEL_REASON));
+	}
+	vs_json_key(b, "series", false);
+	if (PQgetisnull(r, i, SC_SERIES_ID) || PQgetisnull(r, i, SC_SERIES_COUNT)) {
+		vs_json_null(b);
+	} else {
+		vs_buf_puts(b, "{\"id\":");
+		vs_json_i64(b, vs_db_i64(r, i, SC_SERIES_ID));
+		vs_json_key(b, "index", false);
+		vs_json_i64(b, vs_db_i64(r, i, SC_SERIES_INDEX));
+		vs_json_key(b, "count", false);
+		vs_json_i64(b, vs_db_i64(r, i, SC_SERIES_COUNT));
+		vs_json_key(b, "interval_weeks", false);
+		vs_json_i64(b, vs_db_i64(r, i, SC_SERIES_INTERVAL));
+		vs_buf_putc(b, '}');
 	}
 	vs_json_key(b, "meeting_url", false);
 	vs_buf_putc(b, '"');
@@ -358,14 +373,19 @@ enum vs_err vs_session_read(struct vs_db *db, const struct vs_view *v, int64_t i
 static struct vs_stmt stLock = VS_STMT("session_lock", 1, false,
 	"SELECT " SESSION_COLS SESSION_FROM " WHERE s.id = $1 FOR UPDATE");
 
-/* $11/$12: a new room name and Jitsi password (when the client changes), NULL to keep them. */
+/*
+ * $11/$12: a new room name and Jitsi password (when the client changes), NULL to keep them;
+ * a session given to another client leaves its weekly series (009_series.sql).
+ */
 static struct vs_stmt stUpdate = VS_STMT("session_update", 12, false,
 	"WITH s AS (UPDATE video_sessions SET user_id = $2, title = $3, session_date = $4::timestamptz,"
 	"   duration_minutes = $5::int, end_date = $4::timestamptz + make_interval(mins => $5::int),"
 	"   status = $6, password_enabled = $7::bool,"
 	"   password_hash = CASE WHEN $8 = 'keep' THEN password_hash WHEN $8 = 'none' THEN NULL ELSE $8 END,"
 	"   notes = $9, sequence = sequence + 1, updated_at = now(),"
-	"   meeting_room_id = coalesce($11, meeting_room_id), jitsi_password = coalesce($12, jitsi_password)"
+	"   meeting_room_id = coalesce($11, meeting_room_id), jitsi_password = coalesce($12, jitsi_password),"
+	"   series_id = CASE WHEN $11::text IS NULL THEN series_id END,"
+	"   series_index = CASE WHEN $11::text IS NULL THEN series_index END"
 	"  WHERE id = $1 RETURNING *)"
 	" SELECT " SESSION_COLS " FROM s"
 	" WHERE $10::int IS NOT NULL");
@@ -726,6 +746,12 @@ enum vs_err vs_session_ics(struct vs_db *db, const struct vs_view *v, int64_t iI
 
 	if (rc != VS_OK)
 		return rc;
+	/* a member of a series: the series' file (when it is still the series' client's) */
+	if (!PQgetisnull(r, 0, SC_SERIES_ID) &&
+	    (rc = vs_series_ics(db, v, vs_db_i64(r, 0, SC_SERIES_ID), vs_db_i64(r, 0, SC_USER), out)) != VS_ERR_NOT_FOUND) {
+		PQclear(r);
+		return rc;
+	}
 	zHost = strstr(v->zPublicUrl, "://");
 	zHost = zHost ? zHost + 3 : v->zPublicUrl;
 	snprintf(zUid, sizeof(zUid), "video-session-%lld@%.*s", (long long)iId,

@@ -7,6 +7,7 @@
 
 #include "auth.h"
 #include "handlers.h"
+#include "handlers_series.h"
 #include "vsession/people.h"
 
 static const struct vs_field aPreviewField[] = {
@@ -50,13 +51,13 @@ void vs_h_session_cancel(struct vs_ctx *ctx)
 	memset(a, 0, sizeof(a));
 	if (ctx->req->pJson != NULL && !vs_h_form(ctx, aCancelField, 2, a))
 		return;
-	if (a[1].bPresent && strcmp(a[1].z, "one") != 0) {
-		vs_h_invalid(ctx, "scope", "scope must be \"one\": this session is not part of a series.");
-		return;
-	}
 	/* a blank reason is no reason */
 	if (a[0].bPresent && strspn(a[0].z, " \t\r\n") < a[0].n)
 		zReason = a[0].z;
+	if (a[1].bPresent) {
+		vs_h_series_cancel(ctx, &k, zReason, a[1].z);
+		return;
+	}
 	vs_h_finish(ctx, &k, vs_session_cancel(ctx->db, &k.v, ctx->req->aId[0], zReason, &ctx->res->body, &k.o),
 		    200, "video_session", ctx->req->aId[0]);
 }

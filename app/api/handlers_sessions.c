@@ -11,6 +11,7 @@
 
 #include "auth.h"
 #include "handlers.h"
+#include "handlers_series.h"
 #include "vsession/json.h"
 #include "vsession/mail.h"
 #include "vsession/outbox.h"
@@ -93,12 +94,21 @@ void vs_h_session_create(struct vs_ctx *ctx)
 {
 	struct vs_session_input in;
 	struct vs_h_call k;
+	/* a series: its own members are checked by handlers_series.c */
+	cJSON *pRule = cJSON_DetachItemFromObjectCaseSensitive(ctx->req->pJson, "recurrence");
+	cJSON *pSkip = cJSON_DetachItemFromObjectCaseSensitive(ctx->req->pJson, "skip_conflicts");
 
 	vs_h_begin(ctx, &k);
 	if (!session_input(ctx, &in, true))
-		return;
-	vs_h_finish(ctx, &k, vs_session_create(ctx->db, &k.v, &in, &ctx->res->body, &k.o), 201,
-		    "video_session", 0);
+		goto out;
+	if (pRule != NULL || pSkip != NULL)
+		vs_h_series_create(ctx, &k, &in, pRule, pSkip);
+	else
+		vs_h_finish(ctx, &k, vs_session_create(ctx->db, &k.v, &in, &ctx->res->body, &k.o), 201,
+			    "video_session", 0);
+out:
+	cJSON_Delete(pRule);
+	cJSON_Delete(pSkip);
 }
 
 void vs_h_session_get(struct vs_ctx *ctx)
@@ -114,12 +124,18 @@ void vs_h_session_update(struct vs_ctx *ctx)
 {
 	struct vs_session_input in;
 	struct vs_h_call k;
+	cJSON *pScope = cJSON_DetachItemFromObjectCaseSensitive(ctx->req->pJson, "scope");
 
 	vs_h_begin(ctx, &k);
 	if (!session_input(ctx, &in, false))
-		return;
-	vs_h_finish(ctx, &k, vs_session_update(ctx->db, &k.v, ctx->req->aId[0], &in, &ctx->res->body, &k.o),
-		    200, "video_session", ctx->req->aId[0]);
+		goto out;
+	if (pScope != NULL)
+		vs_h_series_update(ctx, &k, &in, pScope);
+	else
+		vs_h_finish(ctx, &k, vs_session_update(ctx->db, &k.v, ctx->req->aId[0], &in, &ctx->res->body, &k.o),
+			    200, "video_session", ctx->req->aId[0]);
+out:
+	cJSON_Delete(pScope);
 }
 
 void vs_h_session_delete(struct vs_ctx *ctx)

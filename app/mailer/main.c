@@ -192,6 +192,7 @@ static enum vs_err deliver(struct vs_db *db, struct smtp *s, const struct vs_con
 			   const struct mailer_config *m, const PGresult *r, int i)
 {
 	struct vs_mail mail;
+	struct vs_mail_series series;
 	struct vs_buf msg = VS_BUF_INIT;
 	char zWhy[300] = "", zUnsub[400];
 	int64_t iId = vs_db_i64(r, i, OB_ID);
@@ -229,6 +230,18 @@ static enum vs_err deliver(struct vs_db *db, struct smtp *s, const struct vs_con
 	if ((!strcmp(zKind, "reminder_24h") || !strcmp(zKind, "reminder_1h")) && !PQgetisnull(r, i, OB_USER_ID)) {
 		unsubscribe_url(cfg, vs_db_i64(r, i, OB_USER_ID), zUnsub, sizeof(zUnsub));
 		mail.zUnsubscribeUrl = zUnsub;
+	}
+	if (!PQgetisnull(r, i, OB_SERIES_ID) && !PQgetisnull(r, i, OB_SERIES_DATES)) {
+		memset(&series, 0, sizeof(series));
+		series.iId = vs_db_i64(r, i, OB_SERIES_ID);
+		series.zDates = PQgetvalue(r, i, OB_SERIES_DATES);
+		series.zTz = text_or_null(r, i, OB_SERIES_TZ);
+		series.zStartLocal = text_or_null(r, i, OB_SERIES_START_LOCAL);
+		series.zEndLocal = text_or_null(r, i, OB_SERIES_END_LOCAL);
+		series.nInterval = atoi(PQgetvalue(r, i, OB_SERIES_INTERVAL));
+		series.nCount = atoi(PQgetvalue(r, i, OB_SERIES_COUNT));
+		series.zExdates = text_or_null(r, i, OB_SERIES_EXDATES);
+		mail.pSeries = &series;
 	}
 	rc = vs_mail_render(&msg, &mail);
 	if (rc == VS_ERR_INVALID) {

@@ -329,6 +329,17 @@ function corpus(f) {
   for (const [field, v] of [['status', 'scheduled'], ['status', 1], ['regenerate_password', 'yes'], ['session_date', []], ['title', '   ']]) {
     add(`session update: ${field} = ${JSON.stringify(v)}`, { method: 'PUT', path: `/api/video-sessions/${S1}`, token: tok.partner, body: { [field]: v } }, E422, { field });
   }
+  // weekly series (issue 17): a bad rule, or a scope on a session outside any series
+  for (const [recurrence, field] of [[{ frequency: 'weekly', count: 0 }, 'recurrence.count'], [{ frequency: 'weekly', count: 53 }, 'recurrence.count'],
+    [{ frequency: 'weekly', interval: 3, count: 4 }, 'recurrence.interval'], [{ frequency: 'monthly', count: 4 }, 'recurrence.frequency'],
+    [{ frequency: 'weekly', until: '2000-01-01' }, 'recurrence.until'], [{ frequency: 'weekly', until: '2099-12-31' }, 'recurrence.until'],
+    [{ frequency: 'weekly', count: '4' }, 'recurrence.count'], ['weekly', 'recurrence'], [{ frequency: 'weekly', count: 4, byday: 'MO' }, 'recurrence']]) {
+    add(`session create: recurrence = ${JSON.stringify(recurrence)}`, { method: 'POST', path: '/api/video-sessions', token: tok.partner, body: { ...createBase, recurrence } }, E422, { field });
+  }
+  add('session create: skip_conflicts = "yes"', { method: 'POST', path: '/api/video-sessions', token: tok.partner, body: { ...createBase, recurrence: { frequency: 'weekly', count: 3 }, skip_conflicts: 'yes' } }, E422, { field: 'skip_conflicts' });
+  for (const scope of ['one', 'following', 'all', 3]) {
+    add(`session update: scope = ${JSON.stringify(scope)} outside a series`, { method: 'PUT', path: `/api/video-sessions/${S1}`, token: tok.partner, body: { title: 'x', scope } }, E422, { field: 'scope' });
+  }
   add('appointment update: starts_at = []', { method: 'PUT', path: `/api/appointments/${AP1}`, token: tok.partner, body: { starts_at: [] } }, E422, { field: 'starts_at' });
   add('join: an unknown field', { method: 'POST', path: `/api/video-sessions/${S1}/join`, token: tok.client, body: { room: 'x' } }, E422, { field: 'room' });
   add('invite: an unknown field', { method: 'POST', path: `/api/video-sessions/${S1}/invite`, token: tok.partner, body: { expires_at: '2099-01-01T00:00:00Z' } }, E422, { field: 'expires_at' });

@@ -95,7 +95,7 @@ export function sql(query) {
 // A checksum of every table's contents, to prove a request changed nothing.
 export function dbChecksum() {
   const tables = ['users', 'partner_clients', 'login_sessions', 'bookings', 'video_sessions', 'appointments',
-    'session_verifications', 'invites', 'attempt_counters'];
+    'session_verifications', 'invites', 'attempt_counters', 'session_series'];
   return tables.map((t) => `${t}:${sql(`SELECT count(*) || ':' || coalesce(md5(string_agg(x::text, ',' ORDER BY x::text)), '') FROM ${t} x`)[0][0]}`).join(' ');
 }
 

@@ -517,6 +517,33 @@ test('joining, password checks and guest invites answer as documented', { skip: 
   assertDocumented('POST', '/api/join/{id}', badInvite);
 });
 
+test('a weekly series answers as documented: create, skipped dates, the 409 listing each clash, this and following', { skip: LIVE }, async () => {
+  const { api, practice } = await import('./lib.mjs');
+  const { partner, client } = await practice();
+  const start = future(40);
+  const body = { user_id: client.id, title: 'Weekly', session_date: iso(start), duration_minutes: 50, recurrence: { frequency: 'weekly', count: 4 } };
+  const made = await api('POST', '/api/video-sessions', { token: partner.token, body });
+  assertDocumented('POST', '/api/video-sessions', made);
+  assert.equal(made.status, 201, made.text);
+  const clash = await api('POST', '/api/video-sessions', { token: partner.token, body: { ...body, session_date: iso(start + 14 * 86400000), password_enabled: false } });
+  assertDocumented('POST', '/api/video-sessions', clash);
+  assert.equal(clash.status, 409);
+  assert.equal(clash.json.error.details.conflicts.length, 2);
+  const skipped = await api('POST', '/api/video-sessions', { token: partner.token, body: { ...body, session_date: iso(start + 14 * 86400000), password_enabled: false, skip_conflicts: true } });
+  assertDocumented('POST', '/api/video-sessions', skipped);
+  assert.equal(skipped.json.skipped.length, 2);
+  const bad = await api('POST', '/api/video-sessions', { token: partner.token, body: { ...body, recurrence: { frequency: 'weekly', count: 53 } } });
+  assertDocumented('POST', '/api/video-sessions', bad);
+  const id = made.json.sessions[1].id;
+  const following = await api('PUT', `/api/video-sessions/${id}`, { token: partner.token, body: { title: 'Renamed', scope: 'following' } });
+  assertDocumented('PUT', '/api/video-sessions/{id}', following);
+  assert.equal(following.status, 200);
+  assertDocumented('GET', '/api/video-sessions/{id}', await api('GET', `/api/video-sessions/${id}`, { token: client.token }));
+  const cancelled = await api('POST', `/api/video-sessions/${made.json.sessions[2].id}/cancel`, { token: partner.token, body: { scope: 'following' } });
+  assertDocumented('POST', '/api/video-sessions/{id}/cancel', cancelled);
+  assert.equal(cancelled.json.sessions.length, 2);
+});
+
 test('adding clients, links, password reset and change, and settings answer as documented', { skip: LIVE }, async () => {
   const { api, makeUser, sql, uniq } = await import('./lib.mjs');
   const { freshAddress, request } = await import('./helpers-extra.mjs');

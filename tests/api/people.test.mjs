@@ -280,7 +280,7 @@ test('the partner cancels with a reason the client sees; the calendar file says 
   const s = await newSession(partner, client);
   const path = `/api/video-sessions/${s.id}/cancel`;
   const before = dbChecksum();
-  for (const [body, field] of [[{ reason: 'x'.repeat(501) }, 'reason'], [{ reason: 5 }, 'reason'], [{ scope: 'following' }, 'scope'], [{ why: 'x' }, 'why']]) {
+  for (const [body, field] of [[{ reason: 'x'.repeat(501) }, 'reason'], [{ reason: 5 }, 'reason'], [{ scope: 'following' }, 'scope'], [{ scope: 'one' }, 'scope'], [{ why: 'x' }, 'why']]) {
     const r = await post(path, body, partner.token);
     assert.equal(r.status, 422, JSON.stringify(body).slice(0, 40));
     assert.equal(r.json.error.field, field);
@@ -291,7 +291,7 @@ test('the partner cancels with a reason the client sees; the calendar file says 
   assert.equal(dbChecksum(), before, 'refusals change nothing');
 
   const icsBefore = (await api('GET', `/api/video-sessions/${s.id}/calendar.ics`, { token: client.token })).text;
-  const r = await post(path, { reason: 'I am ill today, sorry. Let us find a new time.', scope: 'one' }, partner.token);
+  const r = await post(path, { reason: 'I am ill today, sorry. Let us find a new time.' }, partner.token);
   assert.equal(r.status, 200, r.text);
   assert.equal(r.json.status, 'cancelled');
   assert.equal(r.json.cancel_reason, 'I am ill today, sorry. Let us find a new time.');

@@ -43,6 +43,18 @@ struct vs_mail {
 	const char *zPassword;    /* a session password the partner chose to email, or NULL */
 	const char *zUrl;         /* guest invite, onboarding or reset link, or NULL */
 	const char *zUnsubscribeUrl; /* reminders: the one-click link, or NULL */
+	const struct vs_mail_series *pSeries; /* a series' one invitation (session_scheduled), else NULL */
+};
+
+/* A weekly series, for its one invitation: the dates for people and the rule for the calendar part. */
+struct vs_mail_series {
+	int64_t     iId;
+	const char *zDates;        /* every start in the recipient's zone, "; " between them */
+	const char *zTz;           /* the series' IANA zone */
+	const char *zStartLocal;   /* "YYYYMMDDTHHMMSS" in zTz: the rule's first start and its end */
+	const char *zEndLocal;
+	int         nInterval, nCount;
+	const char *zExdates;      /* local rule dates not booked, "," between them, or NULL */
 };
 
 /* True when z is a plain address: one '@', no spaces, controls, quotes or brackets, <= 254 bytes. */

@@ -95,12 +95,14 @@ export function useUpdateSession() {
 }
 
 /** The partner cancels, with an optional reason the client sees. */
-export function cancelSession(id, reason) {
-  return api.post(`/video-sessions/${id}/cancel`, reason ? { reason } : {});
+export function cancelSession(id, reason, scope) {
+  const body = reason ? { reason } : {};
+  if (scope) body.scope = scope; // a series member: "one" or "following"
+  return api.post(`/video-sessions/${id}/cancel`, body);
 }
 
 export function useCancelSession() {
-  return useSessionMutation(({ id, reason }) => cancelSession(id, reason));
+  return useSessionMutation(({ id, reason, scope }) => cancelSession(id, reason, scope));
 }
 
 export function useDeleteSession() {

@@ -6,16 +6,19 @@ import { ConfirmDialog } from '../../../components/Modal.jsx';
 import { Field } from '../../../components/Field.jsx';
 import { formatDateTime } from '../../../utils/time.js';
 import { useCancelSession } from '../api/video-sessions.js';
+import { seriesLabel } from '../utils/series.js';
+import { ScopeField } from './SeriesFields.jsx';
 
 export const REASON_MAX = 500;
 
 export function CancelSessionDialog({ session, tz, onClose, onCancelled }) {
   const cancel = useCancelSession();
   const [reason, setReason] = useState('');
+  const [scope, setScope] = useState('one');
   const first = session.user?.name?.split(' ')[0] || 'Your client';
   async function confirm() {
     try {
-      await cancel.mutateAsync({ id: session.id, reason: reason.trim() });
+      await cancel.mutateAsync({ id: session.id, reason: reason.trim(), scope: session.series ? scope : undefined });
     } catch {
       return; // the dialog stays open with the mutation's error
     }
@@ -37,6 +40,7 @@ export function CancelSessionDialog({ session, tz, onClose, onCancelled }) {
         <strong>{session.title}</strong> on {formatDateTime(session.session_date, tz)} will show as cancelled to {first}; its link and
         password stop working and the time is free again.
       </p>
+      {session.series && <ScopeField label={seriesLabel(session)} value={scope} onChange={setScope} />}
       <Field id="cancel-reason" label="Reason (optional)" hint={`${first} sees this on their dashboard.`}>
         {(p) => <textarea {...p} rows={3} maxLength={REASON_MAX} value={reason} onChange={(e) => setReason(e.target.value)} />}
       </Field>

@@ -7,6 +7,7 @@ import { presenceText, usePasswordLock } from '../api/presence.js';
 import { invitationText } from '../utils/invitation.js';
 import { basePath } from '../../../lib/base-path.js';
 import { joinState, liveStatus } from '../../../utils/sessions.js';
+import { seriesLabel } from '../utils/series.js';
 import { formatCountdown, formatDate, formatDuration, formatTime, formatTimeRange } from '../../../utils/time.js';
 
 export function timingText(session, now, tz) {
@@ -98,6 +99,11 @@ export function SessionItem({
         {status === 'cancelled' && session.cancel_reason && <p className="session-item__reason">Reason: {session.cancel_reason}</p>}
         <p className="session-item__meta">
           <StatusBadge status={status} />
+          {session.series && (
+            <span className="session-item__series" data-testid="series-label">
+              {seriesLabel(session)}
+            </span>
+          )}
           {upcoming && <span className="session-item__timing">{timingText(session, now, tz)}</span>}
           {session.password_enabled && <span className="tag">Password protected</span>}
         </p>

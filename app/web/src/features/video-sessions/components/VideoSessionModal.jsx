@@ -16,6 +16,8 @@ import { SessionEmails } from './SessionEmails.jsx';
 import { CancelSessionDialog } from './CancelSessionDialog.jsx';
 import { TellClient } from './TellClient.jsx';
 import { NOTES_MAX, TITLE_MAX, durationOptions, initialValues, toCreateBody, toUpdateBody, validateSessionForm } from '../utils/form.js';
+import { describeSeriesConflict, seriesLabel } from '../utils/series.js';
+import { RepeatFields, ScopeField, SeriesCreatedNote } from './SeriesFields.jsx';
 
 const FIELD_IDS = {
   user_id: 'vs-client',
@@ -24,7 +26,15 @@ const FIELD_IDS = {
   duration_minutes: 'vs-duration',
   password_enabled: 'vs-password',
   notes: 'vs-notes',
+  recurrence: 'vs-repeat',
+  'recurrence.frequency': 'vs-repeat',
+  'recurrence.interval': 'vs-repeat',
+  'recurrence.count': 'vs-repeat-count',
+  'recurrence.until': 'vs-repeat-until',
 };
+
+// Fields a change of "this and following" sessions cannot carry: they belong to one session.
+const ONE_SESSION_FIELDS = ['user_id', 'password_enabled', 'regenerate_password', 'email_password'];
 
 export function VideoSessionModal({ session, initial, clients, timezone, onClose, onSaved, now }) {
   const isEdit = Boolean(session);
@@ -34,6 +44,8 @@ export function VideoSessionModal({ session, initial, clients, timezone, onClose
   const [busy, setBusy] = useState(false);
   const [result, setResult] = useState(null); // {session, password, emailed}
   const [confirmCancel, setConfirmCancel] = useState(false);
+  const [scope, setScope] = useState('one'); // a series member: this session, or this and following
+  const [skipOffer, setSkipOffer] = useState(false); // a series clashed: offer to book the free dates
   const formRef = useRef(null);
   const create = useCreateSession();
   const update = useUpdateSession();
@@ -59,9 +71,14 @@ export function VideoSessionModal({ session, initial, clients, timezone, onClose
     if (first) formRef.current?.querySelector(`#${FIELD_IDS[first]}`)?.focus();
   }
 
-  async function onSubmit(e) {
+  function onSubmit(e) {
     e.preventDefault();
+    save(false);
+  }
+
+  async function save(skipConflicts) {
     setFormError(null);
+    setSkipOffer(false);
     const errs = validateSessionForm(values, { tz: timezone, now: now ? now() : Date.now(), original: session });
     setErrors(errs);
     if (Object.keys(errs).length) {
@@ -72,15 +89,36 @@ export function VideoSessionModal({ session, initial, clients, timezone, onClose
     try {
       let saved;
       let sentPassword = false;
+      let series = null;
       if (isEdit) {
         const body = toUpdateBody(values, session, timezone);
         if (values.email_password && (body.regenerate_password || body.password_enabled)) body.email_password = true;
         sentPassword = Boolean(body.email_password);
-        saved = Object.keys(body).length ? await update.mutateAsync({ id: session.id, body }) : session;
+        if (session.series && scope === 'following' && Object.keys(body).length) {
+          const own = ONE_SESSION_FIELDS.find((f) => f in body);
+          if (own) {
+            setFormError({
+              title: 'Only for this session',
+              text: 'The client and the password change one session at a time: choose “This session” to change them.',
+            });
+            return;
+          }
+          body.scope = 'following';
+          const res = await update.mutateAsync({ id: session.id, body });
+          saved = res.sessions.find((s) => s.id === session.id) || res.sessions[0];
+          series = { count: res.sessions.length, following: true };
+        } else {
+          saved = Object.keys(body).length ? await update.mutateAsync({ id: session.id, body }) : session;
+        }
       } else {
         const body = toCreateBody(values, timezone);
         if (values.email_password && body.password_enabled) body.email_password = true;
+        if (body.recurrence && skipConflicts) body.skip_conflicts = true;
         saved = await create.mutateAsync(body);
+        if (saved.series_id) {
+          series = { count: saved.sessions.length, skipped: saved.skipped || [] };
+          saved = { ...saved.sessions[0], password: saved.password };
+        }
       }
       onSaved?.(saved);
       if (saved.password || !isEdit || saved !== session) {
@@ -97,7 +135,7 @@ export function VideoSessionModal({ session, initial, clients, timezone, onClose
             emailed = 'time';
           else if (sentPassword) emailed = 'password';
         }
-        setResult({ session: saved, password: saved.password || null, emailed });
+        setResult({ session: saved, password: saved.password || null, emailed, series });
       } else {
         onClose();
       }
@@ -106,6 +144,14 @@ export function VideoSessionModal({ session, initial, clients, timezone, onClose
         const errs2 = { [err.field]: err.message };
         setErrors(errs2);
         focusFirstError(errs2);
+      } else if (err.status === 409 && err.code === 'conflict' && err.details?.conflicts) {
+        const list = err.details.conflicts;
+        setFormError({
+          title: `${list.length === 1 ? 'One date is' : `${list.length} dates are`} already booked`,
+          text: isEdit ? 'Nothing was changed.' : 'No session was created.',
+          list: list.map((c) => describeSeriesConflict(c, timezone)),
+        });
+        setSkipOffer(!isEdit);
       } else if (err.status === 409 && err.code === 'conflict') {
         setFormError({ title: 'That time is already booked', text: describeConflict(err.details?.conflicting, timezone) });
       } else if (err.status === 422) {
@@ -163,8 +209,21 @@ export function VideoSessionModal({ session, initial, clients, timezone, onClose
         {formError && (
           <div className="alert alert--error" role="alert" tabIndex={-1} ref={alertRef} data-testid="form-error">
             <strong>{formError.title}.</strong> {formError.text}
+            {formError.list && (
+              <ul className="series-conflicts" data-testid="series-conflicts">
+                {formError.list.map((t) => (
+                  <li key={t}>{t}</li>
+                ))}
+              </ul>
+            )}
+            {skipOffer && (
+              <button type="button" className="btn btn--small" onClick={() => save(true)} disabled={busy}>
+                Book the other dates
+              </button>
+            )}
           </div>
         )}
+        {isEdit && session.series && <ScopeField label={seriesLabel(session)} value={scope} onChange={setScope} />}
         <Field id="vs-client" label="Client" error={errors.user_id}>
           {(p) => (
             <ClientSelect
@@ -275,6 +334,7 @@ export function VideoSessionModal({ session, initial, clients, timezone, onClose
         >
           {(p) => <textarea {...p} rows={3} value={values.notes} onChange={(e) => set('notes', e.target.value)} />}
         </Field>
+        {!isEdit && <RepeatFields values={values} errors={errors} set={set} />}
       </form>
       {isEdit && <SessionEmails session={session} timezone={timezone} />}
     </Modal>
@@ -294,7 +354,7 @@ function ClientZoneHint({ client, timezone }) {
 }
 
 function CreatedView({ result, timezone, clientZone, isEdit, onClose }) {
-  const { session, password, emailed } = result;
+  const { session, password, emailed, series } = result;
   const first = session.user?.name?.split(' ')[0] || 'your client';
   const message =
     isEdit && !password
@@ -302,7 +362,7 @@ function CreatedView({ result, timezone, clientZone, isEdit, onClose }) {
       : invitationText(session, { clientZone, partnerZone: timezone, password });
   return (
     <Modal
-      title={isEdit ? `Saved. Tell ${first} about the change?` : 'Session scheduled'}
+      title={isEdit ? `Saved. Tell ${first} about the change?` : series ? 'Sessions scheduled' : 'Session scheduled'}
       onClose={onClose}
       footer={
         <button type="button" className="btn btn--primary" onClick={onClose}>
@@ -310,7 +370,9 @@ function CreatedView({ result, timezone, clientZone, isEdit, onClose }) {
         </button>
       }
     >
-      <p className="success-line" role="status">
+      {series && <SeriesCreatedNote series={series} timezone={timezone} />}
+      <p className="success-line" role={series ? undefined : 'status'}>
+        {series && !series.following && 'The first: '}
         <strong>{session.title}</strong> with {session.user?.name || 'your client'} on {formatDateTime(session.session_date, timezone)},{' '}
         {formatDuration(session.duration_minutes)}.
       </p>

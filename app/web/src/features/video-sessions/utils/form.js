@@ -3,6 +3,7 @@
 // mistakes are caught before a round trip; the server stays the authority.
 import { DURATIONS } from '../../../utils/sessions.js';
 import { utcToZonedInputs, zonedInputsToUtc } from '../../../utils/time.js';
+import { initialRepeat, toRecurrence, validateRepeat } from './series.js';
 
 export const TITLE_MAX = 200;
 export const NOTES_MAX = 10000;
@@ -53,6 +54,7 @@ export function initialValues({ session, initial = {}, tz, clients = [], now }) 
     password_enabled: true,
     regenerate_password: false,
     notes: '',
+    ...initialRepeat(),
   };
 }
 
@@ -79,6 +81,7 @@ export function validateSessionForm(values, { tz, now = Date.now(), original } =
   if (!DURATIONS.includes(d) && !unchanged)
     errors.duration_minutes = 'Choose a duration between 30 minutes and 3 hours, in steps of 5 minutes.';
   if ([...values.notes].length > NOTES_MAX) errors.notes = `Notes can be at most ${NOTES_MAX.toLocaleString('en-GB')} characters.`;
+  if (!original) validateRepeat(values, errors);
   return errors;
 }
 
@@ -96,6 +99,8 @@ export function toCreateBody(values, tz) {
     password_enabled: Boolean(values.password_enabled),
   };
   if (values.notes.trim()) body.notes = values.notes;
+  const recurrence = toRecurrence(values);
+  if (recurrence) body.recurrence = recurrence;
   return body;
 }
 
