@@ -74,3 +74,17 @@ enum vs_err vs_authorize_appointment(const struct vs_caller *c, enum vs_action a
 		return a == VS_ACT_READ || a == VS_ACT_WRITE ? VS_OK : VS_ERR_FORBIDDEN;
 	return VS_ERR_NOT_FOUND;
 }
+
+enum vs_err vs_authorize_session_client(const struct vs_caller *c, int64_t iPartner, int64_t iClient)
+{
+	enum vs_err rc = vs_authorize_session(c, VS_ACT_READ, iPartner, iClient);
+
+	if (rc != VS_OK)
+		return rc;
+	return c->eRole == VS_ROLE_CLIENT ? VS_OK : VS_ERR_FORBIDDEN;
+}
+
+enum vs_err vs_authorize_partner_object(const struct vs_caller *c, enum vs_action a, int64_t iPartner)
+{
+	return vs_authorize_appointment(c, a, iPartner);
+}

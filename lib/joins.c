@@ -7,7 +7,8 @@
  * to a guest holding the live invite and the password. The window opens 15
  * minutes before the start and closes at the end; cancelled sessions never
  * open. Every granted join is audited, and a join whose audit row cannot be
- * written is not granted; tokens never are audited.
+ * written is not granted; tokens never are audited. The same statement
+ * records the first time each person joined (attendance.c).
  *
  * Guests are shown by the name they typed, cleaned of invisible and
  * reordering characters, never the same as the partner's or the client's
@@ -19,6 +20,7 @@
 
 #include "vsession/crypto.h"
 #include "vsession/json.h"
+#include "vsession/attendance.h"
 #include "vsession/audit.h"
 #include "vsession/authz.h"
 #include "vsession/invites.h"
@@ -177,7 +179,7 @@ enum vs_err vs_session_join(struct vs_db *db, const struct vs_view *v, const str
 	PQclear(r);
 	/* no audit row, no room: the caller answers the error and drops the body */
 	if (rc == VS_OK)
-		rc = vs_audit_view(db, v, "video_session.join", "video_session", iId, "ok");
+		rc = vs_attendance_record(db, v, iId, bPartner ? "partner" : "client", NULL, "video_session.join");
 	return rc;
 }
 
@@ -267,7 +269,7 @@ static enum vs_err guest_join(struct vs_db *db, const struct vs_view *v, const s
 	rc = join_answer(j, r, v->iNowUs, zGuestId, zDisplay, false, out);
 	/* no audit row, no room: the caller answers the error and drops the body */
 	if (rc == VS_OK)
-		rc = vs_audit_view(db, v, "guest.join", "video_session", iId, "ok");
+		rc = vs_attendance_record(db, v, iId, "guest", zName, "guest.join");
 out:
 	PQclear(r);
 	return rc;

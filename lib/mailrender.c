@@ -241,6 +241,24 @@ static bool describe(const struct vs_mail *m, struct content *c, char *zWhenFull
 		}
 		return c->zLink != NULL || is_kind(m, "session_cancelled");
 	}
+	if (is_kind(m, "client_cancelled")) {
+		/* to the partner: their client cancelled; no calendar part, their dashboard has it */
+		if (m->zWhen == NULL || m->zEndTime == NULL || m->zClientName == NULL)
+			return false;
+		snprintf(c->zSubject, sizeof(c->zSubject), "%s: %s cancelled the video session on %s",
+			 m->bLate ? "Late cancellation" : "Cancelled", m->zClientName, m->zWhen);
+		snprintf(c->zLead, sizeof(c->zLead), "%s has cancelled this video session%s.", m->zClientName,
+			 m->bLate ? ", inside your notice period: it is recorded as a late cancellation" : "");
+		add_row(c, "When", zWhenFull);
+		add_row(c, "Title", m->zTitle);
+		add_row(c, "Client", m->zClientName);
+		add_row(c, "Reason", m->zReason);
+		c->zLinkLabel = "Open your dashboard";
+		snprintf(zJoin, nJoin, "%s/", m->zPublicUrl ? m->zPublicUrl : "");
+		c->zLink = zJoin;
+		c->zNote1 = "The time is free again in your calendar; you can restore the session while it is.";
+		return true;
+	}
 	if (is_kind(m, "onboarding") && m->zUrl != NULL && strstr(m->zUrl, "#token=") == NULL) {
 		/* someone who already has an account, now also this practice's client: no link to set up */
 		snprintf(c->zSubject, sizeof(c->zSubject), "%s added you as a client", zPractice);

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "vsession/attendance.h"
 #include "vsession/crypto.h"
 #include "vsession/json.h"
 #include "vsession/people.h"
@@ -181,6 +182,9 @@ enum vs_err vs_session_cancel(struct vs_db *db, const struct vs_view *v, int64_t
 	enum vs_err rc;
 	bool bDone;
 
+	/* the client's own cancellation follows the partner's notice period */
+	if (v->c->eRole == VS_ROLE_CLIENT)
+		return vs_session_client_cancel(db, v, iId, zReason, out, pOut);
 	if ((rc = vs_db_exec(db, &stCancelRow, az, &r)) != VS_OK)
 		return rc;
 	if (PQntuples(r) != 1) {

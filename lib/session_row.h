@@ -26,7 +26,8 @@
 	" CASE WHEN s.series_id IS NOT NULL THEN" \
 	"  (SELECT sr.interval_weeks FROM session_series sr WHERE sr.id = s.series_id) END," \
 	" CASE WHEN s.series_id IS NOT NULL THEN" \
-	"  (SELECT sr.occurrences FROM session_series sr WHERE sr.id = s.series_id) END"
+	"  (SELECT sr.occurrences FROM session_series sr WHERE sr.id = s.series_id) END," \
+	SESSION_COLS_ATTENDANCE
 /*
  * A session outside a series never runs the two series subqueries (CASE evaluates them only
  * for a member).
@@ -35,11 +36,23 @@
  * index keeps) holds for any parameter values, so the cached generic plan of
  * a prepared statement is as good as a fresh one.
  */
+/*
+ * The record after and the cancellation policy (attendance.c): the outcome, who cancelled,
+ * the partner's notice period, and who joined as a JSON array built by PostgreSQL.
+ */
+#define SESSION_COLS_ATTENDANCE \
+	" s.outcome, coalesce(s.cancelled_by, 'partner')," \
+	" coalesce((SELECT ps.cancel_notice_hours FROM partner_settings ps WHERE ps.partner_id = s.partner_id), 24)," \
+	" (SELECT json_agg(json_build_object('role', a.role, 'name', nullif(a.guest_name, '')," \
+	"   'first_joined_at', to_char(a.first_joined_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'))" \
+	"   ORDER BY a.first_joined_at, a.role, a.guest_name)" \
+	"  FROM session_attendance a WHERE a.video_session_id = s.id)"
 #define SESSION_FROM " FROM video_sessions s"
 
 enum { SC_ID, SC_PARTNER, SC_USER, SC_PARTNER_NAME, SC_USER_NAME, SC_TITLE, SC_START, SC_END,
        SC_DURATION, SC_STATUS, SC_PW_ENABLED, SC_NOTES, SC_CREATED, SC_UPDATED, SC_SEQUENCE,
-       SC_CANCEL_REASON, SC_SERIES_ID, SC_SERIES_INDEX, SC_SERIES_INTERVAL, SC_SERIES_COUNT, SC__N };
+       SC_CANCEL_REASON, SC_SERIES_ID, SC_SERIES_INDEX, SC_SERIES_INTERVAL, SC_SERIES_COUNT,
+       SC_OUTCOME, SC_CANCELLED_BY, SC_NOTICE_HOURS, SC_ATTENDANCE, SC__N };
 
 /*
  * Writes row i of r (SESSION_COLS) as the API's session object into b:

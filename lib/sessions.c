@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "session_row.h"
+#include "vsession/attendance.h"
 #include "vsession/audit.h"
 #include "vsession/authz.h"
 #include "vsession/crypto.h"
@@ -43,6 +44,34 @@ const char *vs_session_status_at(const char *zStored, int64_t iStartUs, int64_t 
 	if (iNowUs >= iStartUs)
 		return "in_progress";
 	return "scheduled";
+}
+
+/*
+ * The record after and the cancellation policy: the outcome, who cancelled,
+ * and, before the start, the notice period and whether cancelling now would
+ * be late; the attendance record for those who see notes.
+ */
+static void session_record_json(struct vs_buf *b, const struct vs_view *v, const PGresult *r, int i, bool bNotes)
+{
+	int64_t iStart = vs_db_i64(r, i, SC_START), iNotice = vs_db_i64(r, i, SC_NOTICE_HOURS);
+	bool bCancelled = !strcmp(PQgetvalue(r, i, SC_STATUS), "cancelled");
+
+	vs_json_key(b, "outcome", false);
+	vs_json_str(b, PQgetisnull(r, i, SC_OUTCOME) ? NULL : PQgetvalue(r, i, SC_OUTCOME));
+	if (bCancelled) {
+		vs_json_key(b, "cancelled_by", false);
+		vs_json_str(b, PQgetisnull(r, i, SC_CANCELLED_BY) ? NULL : PQgetvalue(r, i, SC_CANCELLED_BY));
+	} else if (v->iNowUs < iStart) {
+		vs_buf_puts(b, ",\"cancellation\":{\"notice_hours\":");
+		vs_json_i64(b, iNotice);
+		vs_json_key(b, "late", false);
+		vs_json_bool(b, iStart - v->iNowUs < iNotice * 60 * VS_US_PER_MIN);
+		vs_buf_putc(b, '}');
+	}
+	if (bNotes) {
+		vs_json_key(b, "attendance", false);
+		vs_buf_puts(b, PQgetisnull(r, i, SC_ATTENDANCE) ? "[]" : PQgetvalue(r, i, SC_ATTENDANCE));
+	}
 }
 
 /* Writes one session row as the API's session object. */
@@ -101,6 +130,7 @@ void vs_session_row_json(struct vs_buf *b, const struct vs_view *v, const PGresu
 		vs_json_i64(b, vs_db_i64(r, i, SC_SERIES_INTERVAL));
 		vs_buf_putc(b, '}');
 	}
+	session_record_json(b, v, r, i, bNotes);
 	vs_json_key(b, "meeting_url", false);
 	vs_buf_putc(b, '"');
 	vs_buf_puts(b, v->zPublicUrl);
@@ -424,7 +454,11 @@ static enum vs_err plan_update(const struct vs_view *v, const PGresult *r,
 	int64_t iStart = vs_db_i64(r, 0, SC_START), iEnd = vs_db_i64(r, 0, SC_END);
 	bool bPwWas = vs_db_bool(r, 0, SC_PW_ENABLED), bMoved;
 	const char *zStatus;
+	enum vs_err rc;
 
+	/* the record after: a past session takes only notes and outcome, for 7 days */
+	if ((rc = vs_record_update_check(v, in, iEnd, pOut)) != VS_OK)
+		return rc;
 	p->zStored = PQgetvalue(r, 0, SC_STATUS);
 	zStatus = vs_session_status_at(p->zStored, iStart, iEnd, v->iNowUs);
 	p->iUser = in->bUser ? in->iUserId : vs_db_i64(r, 0, SC_USER);
@@ -538,7 +572,7 @@ enum vs_err vs_session_update(struct vs_db *db, const struct vs_view *v, int64_t
 	enum vs_err rc;
 	struct update_plan p;
 	bool bNothing = !in->bUser && !in->bTitle && !in->bStart && !in->bDuration && !in->bPasswordEnabled &&
-			!in->bNotes && !in->bCancel && !in->bRegenerate && !in->bEmailPassword;
+			!in->bNotes && !in->bCancel && !in->bRegenerate && !in->bEmailPassword && !in->bOutcome;
 
 	if ((rc = prepare_update(db, v, iId, in, bNothing, &k, pOut)) != VS_OK)
 		goto done;
@@ -572,6 +606,8 @@ enum vs_err vs_session_update(struct vs_db *db, const struct vs_view *v, int64_t
 		goto out;
 	}
 	if (in->bEmailPassword && (rc = mail_password(db, k.zPw)) != VS_OK)
+		goto out;
+	if (in->bOutcome && (rc = vs_record_set_outcome(db, iId, in->zOutcome)) != VS_OK)
 		goto out;
 	az[0] = zId;
 	az[1] = vs_db_param_i64(zU, p.iUser);

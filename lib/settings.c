@@ -175,20 +175,28 @@ enum vs_err vs_my_settings_update(struct vs_db *db, const struct vs_origin *o, c
 
 static struct vs_stmt stPractice = VS_STMT("account_practice", 1, true,
 	"SELECT s.practice_name, coalesce(s.reminder_24h, true), coalesce(s.reminder_1h, true),"
-	" coalesce(s.titles_in_email, false)"
+	" coalesce(s.titles_in_email, false),"
+	" coalesce(s.cancel_notice_hours, 24), coalesce(s.default_duration_minutes, 60), s.default_title"
 	" FROM users p LEFT JOIN partner_settings s ON s.partner_id = p.id WHERE p.id = $1 AND p.role = 'partner'");
 
-static struct vs_stmt stPracticeUpdate = VS_STMT("account_practice_update", 9, false,
-	"WITH s AS (INSERT INTO partner_settings AS s (partner_id, practice_name, reminder_24h, reminder_1h, titles_in_email)"
-	"  VALUES ($1, $2, coalesce($3::boolean, true), coalesce($4::boolean, true), coalesce($5::boolean, false))"
+static struct vs_stmt stPracticeUpdate = VS_STMT("account_practice_update", 13, false,
+	"WITH s AS (INSERT INTO partner_settings AS s (partner_id, practice_name, reminder_24h, reminder_1h, titles_in_email,"
+	"   cancel_notice_hours, default_duration_minutes, default_title)"
+	"  VALUES ($1, $2, coalesce($3::boolean, true), coalesce($4::boolean, true), coalesce($5::boolean, false),"
+	"   coalesce($10::int, 24), coalesce($11::int, 60), $12)"
 	"  ON CONFLICT (partner_id) DO UPDATE SET"
 	"   practice_name = CASE WHEN $6::boolean THEN excluded.practice_name ELSE s.practice_name END,"
 	"   reminder_24h = coalesce($3::boolean, s.reminder_24h), reminder_1h = coalesce($4::boolean, s.reminder_1h),"
-	"   titles_in_email = coalesce($5::boolean, s.titles_in_email), updated_at = now()"
-	"  RETURNING practice_name, reminder_24h, reminder_1h, titles_in_email),"
+	"   titles_in_email = coalesce($5::boolean, s.titles_in_email),"
+	"   cancel_notice_hours = coalesce($10::int, s.cancel_notice_hours),"
+	"   default_duration_minutes = coalesce($11::int, s.default_duration_minutes),"
+	"   default_title = CASE WHEN $13::boolean THEN excluded.default_title ELSE s.default_title END, updated_at = now()"
+	"  RETURNING practice_name, reminder_24h, reminder_1h, titles_in_email, cancel_notice_hours,"
+	"   default_duration_minutes, default_title),"
 	" a AS (INSERT INTO audit_log (actor_id, action, object_type, object_id, outcome, request_id, client_addr)"
 	"  SELECT $7, 'partner.settings', 'user', $1, 'ok', $8, $9 FROM s)"
-	" SELECT practice_name, reminder_24h, reminder_1h, titles_in_email FROM s");
+	" SELECT practice_name, reminder_24h, reminder_1h, titles_in_email, cancel_notice_hours,"
+	" default_duration_minutes, default_title FROM s");
 
 static void practice_json(struct vs_buf *out, const PGresult *r)
 {
@@ -204,6 +212,12 @@ static void practice_json(struct vs_buf *out, const PGresult *r)
 	vs_json_bool(out, vs_db_bool(r, 0, 2));
 	vs_json_key(out, "titles_in_email", false);
 	vs_json_bool(out, vs_db_bool(r, 0, 3));
+	vs_json_key(out, "cancel_notice_hours", false);
+	vs_json_i64(out, vs_db_i64(r, 0, 4));
+	vs_json_key(out, "default_duration_minutes", false);
+	vs_json_i64(out, vs_db_i64(r, 0, 5));
+	vs_json_key(out, "default_title", false);
+	vs_json_str(out, PQgetisnull(r, 0, 6) ? NULL : PQgetvalue(r, 0, 6));
 	vs_buf_putc(out, '}');
 }
 
@@ -228,12 +242,13 @@ enum vs_err vs_practice_settings_update(struct vs_db *db, const struct vs_origin
 					int64_t iPartner, const struct vs_practice_settings_input *in,
 					struct vs_buf *out)
 {
-	char zP[24], zA[24];
-	const char *az[9];
+	char zP[24], zA[24], zNotice[24], zDur[24];
+	const char *az[13];
 	PGresult *r;
 	enum vs_err rc;
 
-	if (!in->bName && !in->b24h && !in->b1h && !in->bTitles)
+	if (!in->bName && !in->b24h && !in->b1h && !in->bTitles && !in->bNotice && !in->bDefaultDuration &&
+	    !in->bDefaultTitle)
 		return vs_practice_settings_json(db, iPartner, out);
 	az[0] = vs_db_param_i64(zP, iPartner);
 	az[1] = in->bName && !in->bNameNull ? in->zName : NULL;
@@ -244,6 +259,10 @@ enum vs_err vs_practice_settings_update(struct vs_db *db, const struct vs_origin
 	az[6] = vs_db_param_i64(zA, c->iId);
 	az[7] = vs_origin_request_id(o);
 	az[8] = o->zClientAddr;
+	az[9] = in->bNotice ? vs_db_param_i64(zNotice, in->nNoticeHours) : NULL;
+	az[10] = in->bDefaultDuration ? vs_db_param_i64(zDur, in->nDefaultDuration) : NULL;
+	az[11] = in->bDefaultTitle && !in->bDefaultTitleNull ? in->zDefaultTitle : NULL;
+	az[12] = in->bDefaultTitle ? "true" : "false";
 	if ((rc = vs_db_exec(db, &stPracticeUpdate, az, &r)) != VS_OK)
 		return rc;
 	if (PQntuples(r) == 1)

@@ -166,7 +166,12 @@ enum vs_err vs_client_is_linked(struct vs_db *db, int64_t iPartner, int64_t iCli
 }
 
 static struct vs_stmt stClients = VS_STMT("clients_list", 1, true,
-	"SELECT u.id, u.name, u.email, u.timezone FROM partner_clients pc JOIN users u ON u.id = pc.client_id"
+	"SELECT u.id, u.name, u.email, u.timezone,"
+	" (SELECT count(*) FILTER (WHERE s.outcome = 'no_show') FROM video_sessions s"
+	"   WHERE s.user_id = u.id AND s.partner_id = pc.partner_id),"
+	" (SELECT count(*) FILTER (WHERE s.outcome = 'late_cancel') FROM video_sessions s"
+	"   WHERE s.user_id = u.id AND s.partner_id = pc.partner_id)"
+	" FROM partner_clients pc JOIN users u ON u.id = pc.client_id"
 	" WHERE pc.partner_id = $1 ORDER BY u.name, u.id");
 
 enum vs_err vs_clients_json(struct vs_db *db, const struct vs_view *v, int64_t iPartner,
@@ -194,6 +199,11 @@ enum vs_err vs_clients_json(struct vs_db *db, const struct vs_view *v, int64_t i
 		vs_json_str(out, PQgetvalue(r, i, 2));
 		vs_json_key(out, "timezone", false);
 		vs_json_str(out, PQgetvalue(r, i, 3));
+		/* the record after: how often this client did not come, or cancelled late */
+		vs_json_key(out, "no_show_count", false);
+		vs_json_i64(out, vs_db_i64(r, i, 4));
+		vs_json_key(out, "late_cancel_count", false);
+		vs_json_i64(out, vs_db_i64(r, i, 5));
 		vs_buf_putc(out, '}');
 	}
 	vs_buf_puts(out, "]}");

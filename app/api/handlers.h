@@ -36,6 +36,11 @@ void vs_h_session_unlock(struct vs_ctx *ctx);
 void vs_h_guest_preview(struct vs_ctx *ctx);
 void vs_h_session_password_state(struct vs_ctx *ctx);
 void vs_h_session_cancel(struct vs_ctx *ctx);
+/* handlers_attendance.c */
+void vs_h_session_restore(struct vs_ctx *ctx);
+void vs_h_reschedule_request(struct vs_ctx *ctx);
+void vs_h_partner_notices(struct vs_ctx *ctx);
+void vs_h_notice_dismiss(struct vs_ctx *ctx);
 
 /* handlers_presence.c */
 void vs_h_presence_beat(struct vs_ctx *ctx);

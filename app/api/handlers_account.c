@@ -211,12 +211,15 @@ static const struct vs_field aPracticeField[] = {
 	{ "reminder_24h",    VS_F_BOOL,   false, false, 0, 0, 0 },
 	{ "reminder_1h",     VS_F_BOOL,   false, false, 0, 0, 0 },
 	{ "titles_in_email", VS_F_BOOL,   false, false, 0, 0, 0 },
+	{ "cancel_notice_hours", VS_F_INT, false, false, 0, 168, 0 },
+	{ "default_duration_minutes", VS_F_INT, false, false, 30, 180, 5 },
+	{ "default_title",   VS_F_STRING, false, true,  1, 200, 0 },
 };
 
 void vs_h_practice_settings_put(struct vs_ctx *ctx)
 {
 	int64_t iPartner = ctx->req->aId[0];
-	struct vs_value aV[4];
+	struct vs_value aV[7];
 	struct vs_origin o = vs_h_origin(ctx);
 	struct vs_practice_settings_input in;
 	enum vs_err rc;
@@ -224,8 +227,13 @@ void vs_h_practice_settings_put(struct vs_ctx *ctx)
 	if (!allowed(ctx, vs_authorize_partner_collection(&ctx->caller, iPartner, VS_ACT_WRITE),
 			   "partner", iPartner))
 		return;
-	if (!vs_h_form(ctx, aPracticeField, 4, aV))
+	if (!vs_h_form(ctx, aPracticeField, 7, aV))
 		return;
+	if (aV[6].bPresent && !aV[6].bNull &&
+	    (!vs_text_is_clean_line(aV[6].z, aV[6].n) || strspn(aV[6].z, " \t") == aV[6].n)) {
+		vs_h_invalid(ctx, "default_title", "default_title must be 1 to 200 characters on one line, or null.");
+		return;
+	}
 	if (aV[0].bPresent && !aV[0].bNull && !vs_text_is_clean_line(aV[0].z, aV[0].n)) {
 		vs_h_invalid(ctx, "practice_name", "practice_name must be 1 to 200 characters on one line, or null.");
 		return;
@@ -240,6 +248,13 @@ void vs_h_practice_settings_put(struct vs_ctx *ctx)
 	in.b1hValue = aV[2].i != 0;
 	in.bTitles = aV[3].bPresent;
 	in.bTitlesValue = aV[3].i != 0;
+	in.bNotice = aV[4].bPresent;
+	in.nNoticeHours = (int)aV[4].i;
+	in.bDefaultDuration = aV[5].bPresent;
+	in.nDefaultDuration = (int)aV[5].i;
+	in.bDefaultTitle = aV[6].bPresent;
+	in.bDefaultTitleNull = aV[6].bNull;
+	in.zDefaultTitle = aV[6].z;
 	rc = vs_practice_settings_update(ctx->db, &o, &ctx->caller, iPartner, &in, &ctx->res->body);
 	if (rc != VS_OK)
 		vs_http_error_from(ctx->res, rc);

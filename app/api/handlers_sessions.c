@@ -19,7 +19,7 @@
 
 /* ---- video sessions ------------------------------------------------------ */
 
-enum { SF_USER, SF_TITLE, SF_START, SF_DURATION, SF_PW_ENABLED, SF_NOTES, SF_STATUS, SF_REGEN, SF_EMAIL_PW, SF__N };
+enum { SF_USER, SF_TITLE, SF_START, SF_DURATION, SF_PW_ENABLED, SF_NOTES, SF_STATUS, SF_REGEN, SF_EMAIL_PW, SF_OUTCOME, SF__N };
 
 static const struct vs_field aSessionField[SF__N] = {
 	[SF_USER]       = { "user_id",          VS_F_INT,    false, false, 1, INT64_C(9007199254740991), 0 },
@@ -31,6 +31,7 @@ static const struct vs_field aSessionField[SF__N] = {
 	[SF_STATUS]     = { "status",           VS_F_STRING, false, false, 1, 20, 0 },
 	[SF_REGEN]      = { "regenerate_password", VS_F_BOOL, false, false, 0, 0, 0 },
 	[SF_EMAIL_PW]   = { "email_password",   VS_F_BOOL,   false, false, 0, 0, 0 },
+	[SF_OUTCOME]    = { "outcome",          VS_F_STRING, false, false, 1, 20, 0 },
 };
 
 /* The body as a session input; false after answering 422. */
@@ -75,6 +76,15 @@ static bool session_input(struct vs_ctx *ctx, struct vs_session_input *in, bool 
 	}
 	in->bRegenerate = !bCreate && a[SF_REGEN].bPresent && a[SF_REGEN].i != 0;
 	in->bEmailPassword = a[SF_EMAIL_PW].bPresent && a[SF_EMAIL_PW].i != 0;
+	if (!bCreate && a[SF_OUTCOME].bPresent) {
+		if (strcmp(a[SF_OUTCOME].z, "attended") != 0 && strcmp(a[SF_OUTCOME].z, "no_show") != 0 &&
+		    strcmp(a[SF_OUTCOME].z, "late_cancel") != 0) {
+			vs_h_invalid(ctx, "outcome", "outcome must be \"attended\", \"no_show\" or \"late_cancel\".");
+			return false;
+		}
+		in->bOutcome = true;
+		in->zOutcome = a[SF_OUTCOME].z;
+	}
 	if (in->bStart && vs_h_beyond_horizon(ctx, in->iStartUs, 0)) {
 		vs_h_refuse_horizon(ctx, "session_date");
 		return false;

@@ -83,4 +83,12 @@ const struct vs_route_def vs_aRoute[ROUTE__MAX] = {
 		{ M(VS_GET, vs_h_partner_presence, 0) }, 1 },
 	[ROUTE_SESSION_CANCEL] = { "/api/video-sessions/:id/cancel", "video-session.cancel",
 		{ M(VS_POST, vs_h_session_cancel, VS_RF_BODY_OPTIONAL) }, 1 },
+	[ROUTE_SESSION_RESTORE] = { "/api/video-sessions/:id/restore", "video-session.restore",
+		{ M(VS_POST, vs_h_session_restore, VS_RF_BODY_OPTIONAL) }, 1 },
+	[ROUTE_SESSION_RESCHEDULE] = { "/api/video-sessions/:id/reschedule-request", "video-session.reschedule-request",
+		{ M(VS_POST, vs_h_reschedule_request, VS_RF_BODY) }, 1 },
+	[ROUTE_PARTNER_NOTICES] = { "/api/partners/:id/notices", "partner.notices",
+		{ M(VS_GET, vs_h_partner_notices, 0) }, 1 },
+	[ROUTE_NOTICE] = { "/api/notices/:id", "notice",
+		{ M(VS_DELETE, vs_h_notice_dismiss, 0) }, 1 },
 };

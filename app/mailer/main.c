@@ -227,6 +227,9 @@ static enum vs_err deliver(struct vs_db *db, struct smtp *s, const struct vs_con
 	mail.iSequence = PQgetisnull(r, i, OB_SEQUENCE) ? 0 : vs_db_i64(r, i, OB_SEQUENCE);
 	mail.zPassword = text_or_null(r, i, OB_PASSWORD);
 	mail.zUrl = text_or_null(r, i, OB_URL);
+	mail.zClientName = text_or_null(r, i, OB_CLIENT_NAME);
+	mail.bLate = vs_db_bool(r, i, OB_LATE);
+	mail.zReason = text_or_null(r, i, OB_REASON);
 	if ((!strcmp(zKind, "reminder_24h") || !strcmp(zKind, "reminder_1h")) && !PQgetisnull(r, i, OB_USER_ID)) {
 		unsubscribe_url(cfg, vs_db_i64(r, i, OB_USER_ID), zUnsub, sizeof(zUnsub));
 		mail.zUnsubscribeUrl = zUnsub;

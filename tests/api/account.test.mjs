@@ -476,12 +476,12 @@ test('practice settings: defaults, changes by the partner only, validation, audi
   const url = `/api/partners/${p.id}/settings`;
   const def = await api('GET', url, { token: p.token });
   assert.equal(def.status, 200);
-  assert.deepEqual(def.json, { practice_name: null, reminder_24h: true, reminder_1h: true, titles_in_email: false });
+  assert.deepEqual(def.json, { practice_name: null, reminder_24h: true, reminder_1h: true, titles_in_email: false, cancel_notice_hours: 24, default_duration_minutes: 60, default_title: null });
   const put = await api('PUT', url, { token: p.token, body: { practice_name: 'Rivers Practice', reminder_1h: false, titles_in_email: true } });
   assert.equal(put.status, 200, put.text);
-  assert.deepEqual(put.json, { practice_name: 'Rivers Practice', reminder_24h: true, reminder_1h: false, titles_in_email: true });
+  assert.deepEqual(put.json, { practice_name: 'Rivers Practice', reminder_24h: true, reminder_1h: false, titles_in_email: true, cancel_notice_hours: 24, default_duration_minutes: 60, default_title: null });
   const again = await api('PUT', url, { token: p.token, body: { reminder_24h: false } });
-  assert.deepEqual(again.json, { practice_name: 'Rivers Practice', reminder_24h: false, reminder_1h: false, titles_in_email: true });
+  assert.deepEqual(again.json, { practice_name: 'Rivers Practice', reminder_24h: false, reminder_1h: false, titles_in_email: true, cancel_notice_hours: 24, default_duration_minutes: 60, default_title: null });
   const cleared = await api('PUT', url, { token: p.token, body: { practice_name: null } });
   assert.equal(cleared.json.practice_name, null);
   assert.equal(sql(`SELECT count(*) FROM audit_log WHERE action = 'partner.settings' AND actor_id = ${p.id}`)[0][0], '3');

@@ -58,8 +58,14 @@ const EXPECT = {
   // Presence beats come from the session's two people; admins do not join (403).
   'POST /api/video-sessions/:id/presence': row('session', [200, 404, 200, 404, 403, 401], { body: () => ({ place: 'waiting' }) }),
   'GET /api/partners/:id/presence': row('partner', [200, 403, 403, 403, 200, 401]),
-  // The partner cancels (with a reason); the client's own cancelling is another rule (403 here).
-  'POST /api/video-sessions/:id/cancel': row('session.fresh', [200, 404, 403, 404, 403, 401], { body: () => ({ reason: 'Ill today' }) }),
+  // The partner cancels (with a reason); so does the session's client, under the notice period (issue 17).
+  'POST /api/video-sessions/:id/cancel': row('session.fresh', [200, 404, 200, 404, 403, 401], { body: () => ({ reason: 'Ill today' }) }),
+  // Restoring a cancelled session is its partner's; asking for another time is its client's; the
+  // dashboard's notices are the partner's collection, each notice the partner's object (issue 17).
+  'POST /api/video-sessions/:id/restore': row('session.cancelled.fresh', [200, 404, 403, 404, 403, 401]),
+  'POST /api/video-sessions/:id/reschedule-request': row('session', [403, 404, 201, 404, 403, 401], { body: () => ({ message: 'Could we move it to Friday?' }) }),
+  'GET /api/partners/:id/notices': row('partner', [200, 403, 403, 403, 200, 401]),
+  'DELETE /api/notices/:id': row('notice.fresh', [204, 404, 404, 404, 403, 401]),
   // Clients see no appointments, not even those naming them (404).
   'GET /api/appointments/:id': row('appointment', [200, 404, 404, 404, 200, 401]),
   'PUT /api/appointments/:id': row('appointment.fresh', [200, 404, 404, 404, 403, 401], { body: () => ({ title: randomText('Moved') }) }),
@@ -155,6 +161,17 @@ async function targetId(c, target, allowed, row) {
     case 'session': return c.session?.id;
     case 'session.joinable': return c.joinable?.id;
     case 'session.fresh': return (await c.newSession())?.id;
+    case 'session.cancelled.fresh': {
+      const s = await c.newSession();
+      if (!s) return undefined;
+      const r = await api('POST', `/api/video-sessions/${s.id}/cancel`, { token: c.P1.token });
+      return r.status === 200 ? s.id : c.setupFailed(`P1 could not cancel a session: ${r.status} ${r.text}`);
+    }
+    case 'notice.fresh': {
+      if (!c.session) return undefined;
+      const r = await api('POST', `/api/video-sessions/${c.session.id}/reschedule-request`, { token: c.C1.token, body: { message: 'Another time, please' } });
+      return r.status === 201 ? r.json.id : c.setupFailed(`C1 could not ask for another time: ${r.status} ${r.text}`);
+    }
     case 'appointment': return c.appointment?.id;
     case 'appointment.fresh': return (await c.newAppointment())?.id;
     default: throw new Error(`unknown target ${target}`);

@@ -321,12 +321,16 @@ function corpus(f) {
     ['my settings', 'PUT', '/api/me/settings', tok.partner, { email_reminders: 'false' }, 'email_reminders'],
     ['practice settings', 'PUT', `/api/partners/${P}/settings`, tok.partner, { practice_name: 'X\nY' }, 'practice_name'],
     ['practice settings', 'PUT', `/api/partners/${P}/settings`, tok.partner, { titles_in_email: 'yes' }, 'titles_in_email'],
+    ['practice settings', 'PUT', `/api/partners/${P}/settings`, tok.partner, { cancel_notice_hours: '24' }, 'cancel_notice_hours'],
+    ['practice settings', 'PUT', `/api/partners/${P}/settings`, tok.partner, { default_title: 'X\nY' }, 'default_title'],
+    ['another time', 'POST', `/api/video-sessions/${S1}/reschedule-request`, tok.client, { message: 1 }, 'message'],
+    ['restore', 'POST', `/api/video-sessions/${S1}/restore`, tok.partner, { force: true }, 'force'],
   ]) add(`${label}: ${JSON.stringify(body).slice(0, 60)}`, { method, path, token, body }, E422, { field, fresh: token === null });
   const apptBase = { title: 'Hostile', starts_at: iso(f.ap1Start), ends_at: iso(f.ap1Start + 3600000) };
   for (const [field, v] of [['title', 1], ['starts_at', 0], ['ends_at', true], ['user_id', 'x'], ['notes', {}], ['user_id', 2.5]]) {
     add(`appointment create: ${field} = ${JSON.stringify(v)}`, { method: 'POST', path: `/api/partners/${P}/appointments`, token: tok.partner, body: { ...apptBase, [field]: v } }, E422, { field });
   }
-  for (const [field, v] of [['status', 'scheduled'], ['status', 1], ['regenerate_password', 'yes'], ['session_date', []], ['title', '   ']]) {
+  for (const [field, v] of [['status', 'scheduled'], ['status', 1], ['regenerate_password', 'yes'], ['session_date', []], ['title', '   '], ['outcome', 'maybe'], ['outcome', 'attended']]) {
     add(`session update: ${field} = ${JSON.stringify(v)}`, { method: 'PUT', path: `/api/video-sessions/${S1}`, token: tok.partner, body: { [field]: v } }, E422, { field });
   }
   // weekly series (issue 17): a bad rule, or a scope on a session outside any series
@@ -467,6 +471,10 @@ function corpus(f) {
     ['GET', (id) => `/api/partners/${id}/presence`, tok.partner], ['POST', (id) => `/api/join/${id}/preview`, null, { invite: 'x' }],
     ['POST', (id) => `/api/join/${id}/presence`, null, { invite: 'x', name: 'n', place: 'waiting' }],
     ['POST', (id) => `/api/video-sessions/${id}/cancel`, tok.partner, {}],
+    // issue 17: restore, another time, the partner's notices
+    ['POST', (id) => `/api/video-sessions/${id}/restore`, tok.partner, {}],
+    ['POST', (id) => `/api/video-sessions/${id}/reschedule-request`, tok.client, { message: 'x' }],
+    ['GET', (id) => `/api/partners/${id}/notices`, tok.partner], ['DELETE', (id) => `/api/notices/${id}`, tok.partner],
   ];
   idRoutes.forEach(([method, p, token, body], r) => {
     // every route gets the ids past 2^63 and past 2^64; the other forms rotate over the routes
@@ -606,7 +614,7 @@ function corpus(f) {
 // ---- fixtures and checks -----------------------------------------------------------------------
 
 const DATA_TABLES = ['users', 'partner_clients', 'login_sessions', 'bookings', 'video_sessions', 'appointments',
-  'session_verifications', 'invites'];
+  'session_verifications', 'invites', 'partner_notices', 'session_attendance', 'partner_settings'];
 
 function tableChecksums() {
   const q = DATA_TABLES.map((t) => `SELECT '${t}', count(*) || ':' || coalesce(md5(string_agg(x::text, ',' ORDER BY x::text)), '') FROM ${t} x`).join(' UNION ALL ');

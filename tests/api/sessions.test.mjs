@@ -228,7 +228,9 @@ test('status is true at the moment of the answer', async () => {
   const past = await api('GET', `/api/partners/${partner.id}/video-sessions?when=past`, { token: partner.token });
   assert.ok(past.json.video_sessions.some((x) => x.id === s.id && x.status === 'completed'));
   const mv = await api('PUT', `/api/video-sessions/${s.id}`, { token: partner.token, body: { session_date: iso(future(16)) } });
-  assert.equal(mv.json?.error?.code, 'invalid_state');
+  // the record after (issue 17): a past session takes only notes and outcome; anything else is 422 naming it
+  assert.equal(mv.json?.error?.code, 'validation_failed');
+  assert.equal(mv.json?.error?.field, 'session_date');
 });
 
 test('pagination walks 250 sessions with limit=7, each exactly once, in order', async () => {

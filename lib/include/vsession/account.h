@@ -133,8 +133,15 @@ struct vs_practice_settings_input {
 	bool bName, bNameNull;
 	const char *zName;
 	bool b24h, b24hValue, b1h, b1hValue, bTitles, bTitlesValue;
+	/* the cancellation policy and the session modal's defaults */
+	bool bNotice, bDefaultDuration, bDefaultTitle, bDefaultTitleNull;
+	int nNoticeHours, nDefaultDuration;
+	const char *zDefaultTitle;
 };
-/* {"practice_name","reminder_24h","reminder_1h","titles_in_email"} (defaults when never saved). */
+/*
+ * {"practice_name","reminder_24h","reminder_1h","titles_in_email","cancel_notice_hours",
+ * "default_duration_minutes","default_title"} (defaults when never saved).
+ */
 enum vs_err vs_practice_settings_json(struct vs_db *db, int64_t iPartner, struct vs_buf *out);
 enum vs_err vs_practice_settings_update(struct vs_db *db, const struct vs_origin *o, const struct vs_caller *c,
 					int64_t iPartner, const struct vs_practice_settings_input *in,

@@ -30,5 +30,9 @@ enum vs_err vs_authorize_session(const struct vs_caller *c, enum vs_action a,
 				 int64_t iPartner, int64_t iClient);
 /* One appointment of partner iPartner. */
 enum vs_err vs_authorize_appointment(const struct vs_caller *c, enum vs_action a, int64_t iPartner);
+/* What only a session's client does to it (cancel their own, ask for another time). */
+enum vs_err vs_authorize_session_client(const struct vs_caller *c, int64_t iPartner, int64_t iClient);
+/* Another object a partner owns (a dashboard notice): as an appointment. */
+enum vs_err vs_authorize_partner_object(const struct vs_caller *c, enum vs_action a, int64_t iPartner);
 
 #endif

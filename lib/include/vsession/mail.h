@@ -43,6 +43,10 @@ struct vs_mail {
 	const char *zPassword;    /* a session password the partner chose to email, or NULL */
 	const char *zUrl;         /* guest invite, onboarding or reset link, or NULL */
 	const char *zUnsubscribeUrl; /* reminders: the one-click link, or NULL */
+	/* client_cancelled (to the partner): who cancelled, whether inside the notice period, why */
+	const char *zClientName;
+	bool        bLate;
+	const char *zReason;
 	const struct vs_mail_series *pSeries; /* a series' one invitation (session_scheduled), else NULL */
 };
 

@@ -26,6 +26,7 @@ enum {
 	/* a series' one invitation (payload "series"): its dates in the recipient's zone and its rule */
 	OB_SERIES_DATES, OB_SERIES_ID, OB_SERIES_TZ, OB_SERIES_START_LOCAL, OB_SERIES_END_LOCAL,
 	OB_SERIES_INTERVAL, OB_SERIES_COUNT, OB_SERIES_EXDATES,
+	OB_CLIENT_NAME, OB_LATE, OB_REASON,   /* client_cancelled */
 	OB__COUNT
 };
 

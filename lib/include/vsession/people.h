@@ -40,8 +40,8 @@ int vs_verify_remaining(struct vs_db *db, const char *zCallerKey, const char *zS
  * client to read, and the answer is the cancelled session. The change, its
  * new SEQUENCE for calendar files and its audit row are one statement.
  * VS_ERR_INVALID_STATE when already cancelled or ended; VS_ERR_FORBIDDEN
- * for the session's client (their own cancelling is another rule) and
- * admins; VS_ERR_NOT_FOUND for anyone else.
+ * for admins; VS_ERR_NOT_FOUND for anyone else. The session's client
+ * cancels under the partner's notice period (vs_session_client_cancel).
  */
 enum vs_err vs_session_cancel(struct vs_db *db, const struct vs_view *v, int64_t iId, const char *zReason,
 			      struct vs_buf *out, struct vs_outcome *pOut);

@@ -36,6 +36,8 @@ struct vs_session_input {
 	bool        bPasswordEnabledValue;
 	const char *zNotes;
 	bool        bEmailPassword;  /* email the password made by this request to the client (outbox) */
+	bool        bOutcome;        /* zOutcome: attended, no_show or late_cancel (after the end only) */
+	const char *zOutcome;
 };
 
 /*
