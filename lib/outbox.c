@@ -29,7 +29,7 @@
  */
 static struct vs_stmt stClaim = VS_STMT("outbox_claim", 1, false,
 	"WITH o AS (SELECT id, kind, recipient_email, recipient_name, message_id, payload, attempts,"
-	"   video_session_id, recipient_user_id FROM outbox"
+	"   video_session_id, recipient_user_id, reminder_for FROM outbox"
 	"  WHERE status = 'pending' AND not_before <= now()"
 	"  ORDER BY not_before, id LIMIT $1 FOR UPDATE SKIP LOCKED)"
 	" SELECT o.id, o.kind, o.recipient_email, coalesce(o.recipient_name, ''), o.message_id,"
@@ -44,6 +44,8 @@ static struct vs_stmt stClaim = VS_STMT("outbox_claim", 1, false,
 	"    CASE WHEN s.id IS NULL THEN 'session deleted'"
 	"         WHEN s.status = 'cancelled' THEN 'session cancelled'"
 	"         WHEN s.session_date <= now() THEN 'session already started'"
+	"         WHEN o.reminder_for <> s.session_date THEN 'session moved'"
+	"         WHEN o.recipient_user_id IS DISTINCT FROM s.user_id THEN 'session given to another client'"
 	"         WHEN ru.email_reminders IS FALSE THEN 'reminders turned off by the recipient' END"
 	"  WHEN o.kind = 'guest_invite' THEN"
 	"    CASE WHEN s.id IS NULL OR s.status = 'cancelled' OR s.end_date <= now() THEN 'session no longer upcoming' END"
@@ -141,6 +143,24 @@ enum vs_err vs_outbox_settle(struct vs_db *db, int64_t iId, enum vs_outbox_outco
 	else if (vs_db_in_transaction(db))
 		vs_db_command(db, "ROLLBACK");
 	return rc;
+}
+
+static struct vs_stmt stPlan = VS_STMT("outbox_plan_reminders", 1, false,
+	"SELECT outbox_plan_due_reminders(make_interval(secs => $1::int))");
+
+enum vs_err vs_outbox_plan_reminders(struct vs_db *db, int iAheadSec, int *pnPlanned)
+{
+	char zAhead[24];
+	const char *az[1] = { vs_db_param_i64(zAhead, iAheadSec) };
+	PGresult *r;
+	enum vs_err rc = vs_db_exec(db, &stPlan, az, &r);
+
+	*pnPlanned = 0;
+	if (rc != VS_OK)
+		return rc;
+	*pnPlanned = (int)vs_db_i64(r, 0, 0);
+	PQclear(r);
+	return VS_OK;
 }
 
 static struct vs_stmt stNextDue = VS_STMT("outbox_next_due", 0, true,

@@ -2,13 +2,18 @@
  * main.c — vsession-mailer, the sender of the email outbox.
  *
  * Duties of the loop, in order, forever until SIGTERM/SIGINT:
- *   1. deliver every due outbox row, a batch at a time: claim up to 20 (row
+ *   1. every few seconds (the polling interval, at most a minute), plan the
+ *      reminders that come due within twice that (vs_outbox_plan_reminders):
+ *      a session change writes only its own message, the reminders are
+ *      written here, each at its own moment, each once however many senders
+ *      plan;
+ *   2. deliver every due outbox row, a batch at a time: claim up to 20 (row
  *      locks, FOR UPDATE SKIP LOCKED, so senders on other hosts take other
  *      rows), render each, hand it to the SMTP server, record its outcome,
  *      and commit the batch;
- *   2. sleep until the next row is due, a NOTIFY on vsession_outbox arrives
- *      (a trigger sends one for every row due now), or the polling interval
- *      passes — whichever is first. Polling alone delivers everything: LISTEN
+ *   3. sleep until the next row is due, the next planning, a NOTIFY on
+ *      vsession_outbox arrives (a trigger sends one for every row due now),
+ *      or the polling interval passes — whichever is first. Polling alone delivers everything: LISTEN
  *      only makes it immediate, so a pooler that drops notifications
  *      (PgBouncer in transaction mode) costs latency, never a message.
  *
@@ -308,6 +313,29 @@ static enum vs_err drain(struct vs_db *db, struct smtp *s, const struct vs_confi
 	return VS_OK;
 }
 
+/* Seconds between two plannings of the reminders; each plans twice that far ahead. */
+static int plan_every_sec(const struct mailer_config *m)
+{
+	return m->iPollSec < 60 ? m->iPollSec : 60;
+}
+
+/* Plans the reminders coming due when the last planning is plan_every_sec() old. */
+static enum vs_err plan_reminders(struct vs_db *db, const struct mailer_config *m, int64_t *piNextPlanUs)
+{
+	int64_t iNow = vs_time_now_us();
+	int n;
+	enum vs_err rc;
+
+	if (iNow < *piNextPlanUs)
+		return VS_OK;
+	if ((rc = vs_outbox_plan_reminders(db, 2 * plan_every_sec(m), &n)) != VS_OK)
+		return rc;
+	*piNextPlanUs = iNow + (int64_t)plan_every_sec(m) * VS_US_PER_SEC;
+	if (n > 0)
+		fprintf(stderr, "vsession-mailer: %d reminder%s planned\n", n, n == 1 ? "" : "s");
+	return VS_OK;
+}
+
 /* Opens the LISTEN connection, or NULL (polling then does the work). */
 static PGconn *listen_connect(const struct mailer_config *m)
 {
@@ -359,7 +387,7 @@ static int parse_args(int argc, char **argv, const char **pzConfig, bool *pbOnce
  * 5 s. rc is how the last drain went: after a failure it waits 1 s.
  */
 static void wait_for_work(struct vs_db *db, const struct mailer_config *m, PGconn **ppListen,
-			  int64_t *piLastTry, enum vs_err rc)
+			  int64_t *piLastTry, int64_t iNextPlanUs, enum vs_err rc)
 {
 	int64_t iDueMs = -1, iWaitMs, iNow = vs_time_now_us();
 	struct pollfd pfd;
@@ -374,6 +402,8 @@ static void wait_for_work(struct vs_db *db, const struct mailer_config *m, PGcon
 	iWaitMs = rc != VS_OK ? 1000 : (int64_t)m->iPollSec * 1000;
 	if (rc == VS_OK && iDueMs >= 0 && iDueMs < iWaitMs)
 		iWaitMs = iDueMs + 5;
+	if (rc == VS_OK && (iNextPlanUs - iNow) / 1000 + 1 < iWaitMs)
+		iWaitMs = iNextPlanUs > iNow ? (iNextPlanUs - iNow) / 1000 + 1 : 0;
 	if (rc != VS_OK)
 		fprintf(stderr, "vsession-mailer: the database is not reachable (%s); trying again\n", vs_strerror(rc));
 	pfd.fd = *ppListen != NULL ? PQsocket(*ppListen) : -1;
@@ -403,7 +433,7 @@ int main(int argc, char **argv)
 	const char *zConfig = getenv("VSESSION_CONFIG_FILE");
 	char zErr[600];
 	bool bOnce = false;
-	int64_t iLastListenTry = 0;
+	int64_t iLastListenTry = 0, iNextPlanUs = 0;
 	struct sigaction sa;
 	int iExit = 1;
 
@@ -446,11 +476,13 @@ int main(int argc, char **argv)
 	fprintf(stderr, "vsession-mailer: started (polling every %d s%s)\n", m.iPollSec,
 		strcmp(m.zListenUrl, "off") ? ", woken by NOTIFY" : "");
 	while (!bStop) {
-		enum vs_err rc = drain(db, s, &cfg, &m);
+		enum vs_err rc = plan_reminders(db, &m, &iNextPlanUs);
 
+		if (rc == VS_OK)
+			rc = drain(db, s, &cfg, &m);
 		if (bOnce)
 			break;
-		wait_for_work(db, &m, &pListen, &iLastListenTry, rc);
+		wait_for_work(db, &m, &pListen, &iLastListenTry, iNextPlanUs, rc);
 	}
 	iExit = 0;
 out:

@@ -126,8 +126,10 @@ describe("a new client's journey through real email", { skip }, () => {
       assert.ok(cardText.includes(`${chicagoTime} (${client.timezone})`), `the Chicago time on the client's card: ${cardText}`);
 
       // ---- both reminders -----------------------------------------------------------------------
-      // Time travel, not a stub: the reminders are planned for 24 h and 1 h before a start three
-      // days away; moving their not_before to now makes them due, and the real sender takes them.
+      // Time travel, not a stub: the sender plans reminders as they come due; its planner, run
+      // here with a three-day horizon, writes both at their moments, 24 h and 1 h before a start
+      // three days away; moving their not_before to now makes them due, and the real sender takes them.
+      sql(`SELECT outbox_plan_due_reminders(interval '72 hours')`);
       const planned = sql(`SELECT kind, extract(epoch FROM not_before)::int8 FROM outbox
         WHERE video_session_id = ${session.id} AND kind LIKE 'reminder%' AND status = 'pending' ORDER BY kind`);
       assert.deepEqual(planned, [['reminder_1h', String((startMs - 3600e3) / 1000)], ['reminder_24h', String((startMs - 24 * 3600e3) / 1000)]]);

@@ -112,3 +112,27 @@ export function to(smtp, email) {
 export function setAsidePending() {
   sql("UPDATE outbox SET status = 'cancelled', last_error = 'set aside by the mail tests' WHERE status = 'pending'");
 }
+
+// Runs the sender's reminder planner now with a horizon of `hours`: the reminders of every
+// session that come due within it are written, each at its own moment (not_before), so one in
+// the future is not sent until a test moves its not_before to now. Returns how many it wrote.
+export function planReminders(hours) {
+  return Number(sql(`SELECT outbox_plan_due_reminders(interval '${Number(hours)} hours')`)[0][0]);
+}
+
+// As if `hours` had passed since session `id` and its messages were written: the session's start
+// and end, and the times and the starts its messages name, all move that far back (the outbox
+// trigger is off for the move, so the move itself writes no message).
+export function travel(id, hours) {
+  const iv = `interval '${Number(hours)} hours'`;
+  sql(`BEGIN;
+    ALTER TABLE video_sessions DISABLE TRIGGER video_sessions_outbox;
+    UPDATE video_sessions SET session_date = session_date - ${iv}, end_date = end_date - ${iv},
+      created_at = created_at - ${iv} WHERE id = ${Number(id)};
+    ALTER TABLE video_sessions ENABLE TRIGGER video_sessions_outbox;
+    UPDATE outbox SET created_at = created_at - ${iv}, not_before = not_before - ${iv}, reminder_for = reminder_for - ${iv},
+      payload = CASE WHEN payload ? 'start' THEN payload || jsonb_build_object(
+        'start', (payload->>'start')::timestamptz - ${iv}, 'end', (payload->>'end')::timestamptz - ${iv}) ELSE payload END
+     WHERE video_session_id = ${Number(id)};
+    COMMIT;`);
+}

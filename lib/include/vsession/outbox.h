@@ -59,6 +59,14 @@ enum vs_outbox_outcome {
 enum vs_err vs_outbox_settle(struct vs_db *db, int64_t iId, enum vs_outbox_outcome e, const char *zWhy,
 			     int iRetryBaseSec, int iGiveUpSec);
 
+/*
+ * Writes the reminder rows that come due by now + iAheadSec (each at its own
+ * moment; sql/migrations/011_reminders_at_send_time.sql has the rules) and
+ * sets *pnPlanned to how many. Any number of senders may plan at once: each
+ * reminder is written once.
+ */
+enum vs_err vs_outbox_plan_reminders(struct vs_db *db, int iAheadSec, int *pnPlanned);
+
 /* Milliseconds until the next pending row is due (0 when one is due now, -1 when none is pending). */
 enum vs_err vs_outbox_next_due_ms(struct vs_db *db, int64_t *piMs);
 
