@@ -486,6 +486,17 @@ test('joining, password checks and guest invites answer as documented', { skip: 
   assert.equal(unverified.status, 403);
   assertDocumented('POST', '/api/video-sessions/{id}/join', unverified);
 
+  // public Jitsi mode: a verified client whose partner is not in the room is held (202)
+  if (!process.env.VSESSION_JITSI_MODE || process.env.VSESSION_JITSI_MODE === 'public') {
+    const other = await practice();
+    const held = await api('POST', '/api/video-sessions', {
+      token: other.partner.token, body: { user_id: other.client.id, title: 'Held', session_date: minutesFromNow(2), duration_minutes: 30, password_enabled: false },
+    });
+    const waiting = await api('POST', `/api/video-sessions/${held.json.id}/join`, { token: other.client.token });
+    assert.equal(waiting.status, 202, waiting.text);
+    assertDocumented('POST', '/api/video-sessions/{id}/join', waiting);
+  }
+
   const wrong = await api('POST', `/api/video-sessions/${id}/verify-password`, { token: client.token, body: { password: password === '000000' ? '111111' : '000000' } });
   assert.equal(wrong.status, 403);
   assertDocumented('POST', '/api/video-sessions/{id}/verify-password', wrong);
