@@ -83,4 +83,6 @@ const struct vs_route_def vs_aRoute[ROUTE__MAX] = {
 		{ M(VS_GET, vs_h_partner_presence, 0) }, 1 },
 	[ROUTE_SESSION_CANCEL] = { "/api/video-sessions/:id/cancel", "video-session.cancel",
 		{ M(VS_POST, vs_h_session_cancel, VS_RF_BODY_OPTIONAL) }, 1 },
+	[ROUTE_JOIN_HINT] = { "/api/join/:id/hint", "join.hint",
+		{ M(VS_POST, vs_h_join_hint, VS_RF_PUBLIC | VS_RF_BODY) }, 1 },
 };

@@ -230,6 +230,7 @@ function corpus(f) {
     ['guest presence', 'POST', `/api/join/${S1}/presence`, null],
     ['presence', 'POST', `/api/video-sessions/${S1}/presence`, tok.client],
     ['cancel', 'POST', `/api/video-sessions/${S1}/cancel`, tok.client],
+    ['join hint', 'POST', `/api/join/${S1}/hint`, null],
   ];
 
   // -- malformed and truncated JSON
@@ -456,6 +457,7 @@ function corpus(f) {
     ['GET', (id) => `/api/partners/${id}/presence`, tok.partner], ['POST', (id) => `/api/join/${id}/preview`, null, { invite: 'x' }],
     ['POST', (id) => `/api/join/${id}/presence`, null, { invite: 'x', name: 'n', place: 'waiting' }],
     ['POST', (id) => `/api/video-sessions/${id}/cancel`, tok.partner, {}],
+    ['POST', (id) => `/api/join/${id}/hint`, null, { hint: 'x' }],
   ];
   idRoutes.forEach(([method, p, token, body], r) => {
     // every route gets the ids past 2^63 and past 2^64; the other forms rotate over the routes

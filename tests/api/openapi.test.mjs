@@ -308,7 +308,8 @@ test('the schema checker refuses what it should (so the live checks can fail)', 
   const good = {
     id: 1, partner_id: 2, user_id: 3, partner: { id: 2, name: 'P' }, user: { id: 3, name: 'C' }, title: 'T',
     session_date: '2026-12-01T15:00:00Z', end_date: '2026-12-01T15:30:00Z', duration_minutes: 30, status: 'scheduled',
-    password_enabled: true, meeting_url: 'https://h.example/join/1', created_at: '2026-11-01T10:00:00.123456Z',
+    password_enabled: true, meeting_url: 'https://h.example/join/1', join_url: 'https://h.example/join/1?hint=1.1796003600.0f4c1e8d2b7a6c5e4d3c2b1a09f8e7d6',
+    created_at: '2026-11-01T10:00:00.123456Z',
     updated_at: '2026-11-01T10:00:00.123456Z',
   };
   assert.deepEqual(schemaErrors(session, good), []);
