@@ -33,7 +33,7 @@ export function JoinHintHeading({ target }) {
         <h1>Log in to join your video session</h1>
       )}
       <p className="muted" data-testid="login-joining">
-        {s ? `${formatDateTime(s.session_date, browserTimeZone())} (${browserTimeZone()}). ` : ''}
+        {s ? `${formatDateTime(s.session_date, browserTimeZone())}. ` : ''}
         After you log in you go straight to the session’s page, where you can check your camera and microphone.
       </p>
     </>
