@@ -29,6 +29,7 @@
 #include "vsession/timeutil.h"
 #include "vsession/token.h"
 #include "vsession/utf8.h"
+#include "vsession/waiting.h"
 
 #define VS_JITSI_GRACE_SEC (30 * 60)
 
@@ -139,7 +140,7 @@ static enum vs_err join_answer(const struct vs_jitsi_config *j, const PGresult *
 }
 
 enum vs_err vs_session_join(struct vs_db *db, const struct vs_view *v, const struct vs_jitsi_config *j,
-			    int64_t iId, struct vs_buf *out, struct vs_outcome *pOut)
+			    int64_t iId, struct vs_buf *out, bool *pbWaiting, struct vs_outcome *pOut)
 {
 	char zId[24], zUid[24];
 	const char *az[2] = { vs_db_param_i64(zId, iId), vs_db_param_i64(zUid, v->c->iId) };
@@ -149,6 +150,7 @@ enum vs_err vs_session_join(struct vs_db *db, const struct vs_view *v, const str
 	enum vs_err rc;
 	bool bPartner;
 
+	*pbWaiting = false;
 	if ((rc = vs_db_exec(db, &stJoinRow, az, &r)) != VS_OK)
 		return rc;
 	if (PQntuples(r) != 1) {
@@ -174,9 +176,24 @@ enum vs_err vs_session_join(struct vs_db *db, const struct vs_view *v, const str
 		zDisplay = PQgetvalue(r, 0, JC_PARTNER_NAME);
 	else
 		zDisplay = PQgetisnull(r, 0, JC_ALIAS) ? PQgetvalue(r, 0, JC_USER_NAME) : PQgetvalue(r, 0, JC_ALIAS);
+	/* public Jitsi: the client waits in our waiting room until the partner is in the room */
+	if (j->eMode == VS_JITSI_PUBLIC && !bPartner) {
+		bool bIn = false;
+		if ((rc = vs_waiting_partner_in_room(db, iId, &bIn)) == VS_OK && !bIn) {
+			vs_waiting_answer(out, PQgetvalue(r, 0, JC_PARTNER_NAME));
+			*pbWaiting = true;
+		}
+		if (rc != VS_OK || !bIn) {
+			PQclear(r);
+			return rc;
+		}
+	}
 	snprintf(zUserId, sizeof(zUserId), "user-%lld", (long long)v->c->iId);
 	rc = join_answer(j, r, v->iNowUs, zUserId, zDisplay, bPartner, out);
 	PQclear(r);
+	/* the partner handed the room is in it: that is what lets the client in */
+	if (rc == VS_OK && bPartner && j->eMode == VS_JITSI_PUBLIC)
+		rc = vs_waiting_partner_entered(db, iId, v->c->iId);
 	/* no audit row, no room: the caller answers the error and drops the body */
 	if (rc == VS_OK)
 		rc = vs_attendance_record(db, v, iId, bPartner ? "partner" : "client", NULL, "video_session.join");
@@ -205,7 +222,8 @@ static struct vs_stmt stGuestNameTaken = VS_STMT("guest_name_taken", 2, true,
  */
 static enum vs_err guest_join(struct vs_db *db, const struct vs_view *v, const struct vs_jitsi_config *j,
 			      int64_t iId, const char *zInvite, const char *zPassword, size_t nPassword,
-			      bool bPassword, const char *zName, struct vs_buf *out, struct vs_outcome *pOut)
+			      bool bPassword, const char *zName, struct vs_buf *out, bool *pbWaiting,
+			      struct vs_outcome *pOut)
 {
 	char zId[24], zHash[65], zPwHash[VS_PASSWORD_HASH_MAX] = "", zGuestId[48], zCaller[32];
 	char zDisplay[VS_GUEST_NAME_MAX * 4 + sizeof(VS_GUEST_SUFFIX)];
@@ -265,6 +283,16 @@ static enum vs_err guest_join(struct vs_db *db, const struct vs_view *v, const s
 			goto out;
 		snprintf(zGuestId, sizeof(zGuestId), "guest-%02x%02x%02x%02x%02x%02x", a[0], a[1], a[2], a[3], a[4], a[5]);
 	}
+	/* public Jitsi: the guest waits in our waiting room until the partner is in the room */
+	if (j->eMode == VS_JITSI_PUBLIC) {
+		if ((rc = vs_waiting_partner_in_room(db, iId, &bOk)) != VS_OK)
+			goto out;
+		if (!bOk) {
+			vs_waiting_answer(out, PQgetvalue(r, 0, JC_PARTNER_NAME));
+			*pbWaiting = true;
+			goto out;
+		}
+	}
 	snprintf(zDisplay, sizeof(zDisplay), "%s%s", zName, VS_GUEST_SUFFIX);
 	rc = join_answer(j, r, v->iNowUs, zGuestId, zDisplay, false, out);
 	/* no audit row, no room: the caller answers the error and drops the body */
@@ -277,12 +305,14 @@ out:
 
 enum vs_err vs_guest_join(struct vs_db *db, const struct vs_view *v, const struct vs_jitsi_config *j,
 			  int64_t iId, const char *zInvite, const char *zPassword, size_t nPassword,
-			  bool bPassword, const char *zName, struct vs_buf *out, struct vs_outcome *pOut)
+			  bool bPassword, const char *zName, struct vs_buf *out, bool *pbWaiting,
+			  struct vs_outcome *pOut)
 {
 	size_t nName = strlen(zName), nCp;
 	char *zClean;
 	enum vs_err rc;
 
+	*pbWaiting = false;
 	/* the name as others will see it, checked before anything is looked up */
 	if ((zClean = malloc(nName + 1)) == NULL)
 		return VS_ERR_NOMEM;
@@ -293,7 +323,7 @@ enum vs_err vs_guest_join(struct vs_db *db, const struct vs_view *v, const struc
 			? "name must be at most 100 characters." : "name must have a visible character.");
 		return VS_ERR_INVALID;
 	}
-	rc = guest_join(db, v, j, iId, zInvite, zPassword, nPassword, bPassword, zClean, out, pOut);
+	rc = guest_join(db, v, j, iId, zInvite, zPassword, nPassword, bPassword, zClean, out, pbWaiting, pOut);
 	free(zClean);
 	return rc;
 }

@@ -190,7 +190,8 @@ static bool describe(const struct vs_mail *m, struct content *c, char *zWhenFull
 	memset(c, 0, sizeof(*c));
 	snprintf(zWhenFull, nWhenFull, "%s - %s (%s)", m->zWhen ? m->zWhen : "", m->zEndTime ? m->zEndTime : "",
 		 m->zZone ? m->zZone : "UTC");
-	snprintf(zJoin, nJoin, "%s/join/%lld", m->zPublicUrl ? m->zPublicUrl : "", (long long)m->iSessionId);
+	snprintf(zJoin, nJoin, "%s/join/%lld%s%s", m->zPublicUrl ? m->zPublicUrl : "", (long long)m->iSessionId,
+		 m->zJoinHint != NULL ? "?hint=" : "", m->zJoinHint != NULL ? m->zJoinHint : "");
 	if (is_kind(m, "session_scheduled") || is_kind(m, "session_moved") || is_kind(m, "session_cancelled") ||
 	    is_kind(m, "reminder_24h") || is_kind(m, "reminder_1h") || is_kind(m, "guest_invite")) {
 		if (m->zWhen == NULL || m->zEndTime == NULL)

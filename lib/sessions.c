@@ -34,6 +34,7 @@
 #include "vsession/sessions.h"
 #include "vsession/timeutil.h"
 #include "vsession/users.h"
+#include "vsession/joinhints.h"
 
 const char *vs_session_status_at(const char *zStored, int64_t iStartUs, int64_t iEndUs, int64_t iNowUs)
 {
@@ -137,6 +138,9 @@ void vs_session_row_json(struct vs_buf *b, const struct vs_view *v, const PGresu
 	vs_buf_puts(b, "/join/");
 	vs_buf_put_i64(b, iId);
 	vs_buf_putc(b, '"');
+	/* the same page with a signed hint: the login page can then name the session */
+	vs_json_key(b, "join_url", false);
+	vs_join_url(b, v->zPublicUrl, iId, iEnd);
 	if (bNotes) {
 		vs_json_key(b, "notes", false);
 		vs_json_str(b, PQgetvalue(r, i, SC_NOTES));

@@ -34,6 +34,7 @@ void vs_h_session_unlock(struct vs_ctx *ctx);
 
 /* handlers_people.c */
 void vs_h_guest_preview(struct vs_ctx *ctx);
+void vs_h_join_hint(struct vs_ctx *ctx);
 void vs_h_session_password_state(struct vs_ctx *ctx);
 void vs_h_session_cancel(struct vs_ctx *ctx);
 /* handlers_attendance.c */

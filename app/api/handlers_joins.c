@@ -15,12 +15,15 @@
 void vs_h_session_join(struct vs_ctx *ctx)
 {
 	struct vs_h_call k;
+	bool bWaiting;
+	enum vs_err rc;
 
 	vs_h_begin(ctx, &k);
 	if (ctx->req->pJson != NULL && !vs_h_form(ctx, NULL, 0, NULL))
 		return;
-	vs_h_finish(ctx, &k, vs_session_join(ctx->db, &k.v, &ctx->cfg->jitsi, ctx->req->aId[0], &ctx->res->body, &k.o),
-		    200, "video_session", ctx->req->aId[0]);
+	rc = vs_session_join(ctx->db, &k.v, &ctx->cfg->jitsi, ctx->req->aId[0], &ctx->res->body, &bWaiting, &k.o);
+	/* 202: held in the waiting room until the partner is in the room (public Jitsi) */
+	vs_h_finish(ctx, &k, rc, bWaiting ? 202 : 200, "video_session", ctx->req->aId[0]);
 }
 
 /* An invite's optional body: the guest's address (and name) to email the link to. */
@@ -93,6 +96,8 @@ void vs_h_guest_join(struct vs_ctx *ctx)
 {
 	struct vs_value a[3];
 	struct vs_h_call k;
+	bool bWaiting;
+	enum vs_err rc;
 
 	vs_h_begin(ctx, &k);
 	if (!vs_h_form(ctx, aGuestField, 3, a))
@@ -101,8 +106,8 @@ void vs_h_guest_join(struct vs_ctx *ctx)
 		vs_h_invalid(ctx, "name", "name must not be blank.");
 		return;
 	}
-	vs_h_finish(ctx, &k, vs_guest_join(ctx->db, &k.v, &ctx->cfg->jitsi, ctx->req->aId[0], a[0].z,
-					   a[1].bPresent ? a[1].z : "", a[1].bPresent ? a[1].n : 0, a[1].bPresent,
-					   a[2].z, &ctx->res->body, &k.o),
-		    200, "video_session", ctx->req->aId[0]);
+	rc = vs_guest_join(ctx->db, &k.v, &ctx->cfg->jitsi, ctx->req->aId[0], a[0].z,
+			   a[1].bPresent ? a[1].z : "", a[1].bPresent ? a[1].n : 0, a[1].bPresent,
+			   a[2].z, &ctx->res->body, &bWaiting, &k.o);
+	vs_h_finish(ctx, &k, rc, bWaiting ? 202 : 200, "video_session", ctx->req->aId[0]);
 }

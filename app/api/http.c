@@ -13,7 +13,7 @@
 #include "vsession/json.h"
 
 static const struct { int iStatus; const char *zReason; } aReason[] = {
-	{ 200, "OK" }, { 201, "Created" }, { 204, "No Content" }, { 400, "Bad Request" },
+	{ 200, "OK" }, { 201, "Created" }, { 202, "Accepted" }, { 204, "No Content" }, { 400, "Bad Request" },
 	{ 401, "Unauthorized" }, { 403, "Forbidden" }, { 404, "Not Found" },
 	{ 405, "Method Not Allowed" }, { 409, "Conflict" }, { 413, "Content Too Large" },
 	{ 415, "Unsupported Media Type" }, { 422, "Unprocessable Content" },

@@ -91,4 +91,6 @@ const struct vs_route_def vs_aRoute[ROUTE__MAX] = {
 		{ M(VS_GET, vs_h_partner_notices, 0) }, 1 },
 	[ROUTE_NOTICE] = { "/api/notices/:id", "notice",
 		{ M(VS_DELETE, vs_h_notice_dismiss, 0) }, 1 },
+	[ROUTE_JOIN_HINT] = { "/api/join/:id/hint", "join.hint",
+		{ M(VS_POST, vs_h_join_hint, VS_RF_PUBLIC | VS_RF_BODY) }, 1 },
 };

@@ -38,6 +38,7 @@
 #include "vsession/json.h"
 #include "vsession/timeutil.h"
 #include "vsession/token.h"
+#include "vsession/joinhints.h"
 
 static int aSigPipe[2] = { -1, -1 };
 
@@ -390,6 +391,7 @@ void vs_worker_run(const struct vs_config *cfg, int iListenFd, struct vs_slot *p
 		_exit(1);
 	(void)vs_db_connect(ctx.db); /* best effort: requests reconnect as needed */
 	vs_token_cache_use(&cfg->token);
+	vs_join_hints_use_secret(cfg->pJwtSecret, cfg->nJwtSecret);
 	pSlot->iPid = getpid();
 	pSlot->iRequestStartUs = 0;
 	pSlot->iRoute = -1;

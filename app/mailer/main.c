@@ -50,6 +50,7 @@
 #include "vsession/timeutil.h"
 
 #include "vsession/paths.h"
+#include "vsession/joinhints.h"
 
 static const char zUsage[] =
 	"usage: vsession-mailer [--config FILE] [--once] | --version | --help\n"
@@ -199,7 +200,7 @@ static enum vs_err deliver(struct vs_db *db, struct smtp *s, const struct vs_con
 	struct vs_mail mail;
 	struct vs_mail_series series;
 	struct vs_buf msg = VS_BUF_INIT;
-	char zWhy[300] = "", zUnsub[400];
+	char zWhy[300] = "", zUnsub[400], zHint[VS_JOIN_HINT_MAX];
 	int64_t iId = vs_db_i64(r, i, OB_ID);
 	const char *zKind = PQgetvalue(r, i, OB_KIND);
 	enum vs_outbox_outcome e;
@@ -235,6 +236,10 @@ static enum vs_err deliver(struct vs_db *db, struct smtp *s, const struct vs_con
 	mail.zClientName = text_or_null(r, i, OB_CLIENT_NAME);
 	mail.bLate = vs_db_bool(r, i, OB_LATE);
 	mail.zReason = text_or_null(r, i, OB_REASON);
+	/* the join link names its session on the login page (joinhints.h) */
+	if (mail.iSessionId > 0 && mail.iEndUs > 0 &&
+	    vs_join_hint_make(cfg->pJwtSecret, cfg->nJwtSecret, mail.iSessionId, mail.iEndUs / VS_US_PER_SEC, zHint))
+		mail.zJoinHint = zHint;
 	if ((!strcmp(zKind, "reminder_24h") || !strcmp(zKind, "reminder_1h")) && !PQgetisnull(r, i, OB_USER_ID)) {
 		unsubscribe_url(cfg, vs_db_i64(r, i, OB_USER_ID), zUnsub, sizeof(zUnsub));
 		mail.zUnsubscribeUrl = zUnsub;

@@ -5,7 +5,7 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import { api, sql, minutesFromNow } from './lib.mjs';
 import {
-  iso, practice, outsiders, newSession, storedRoom, openNow, join, guestJoin, invite, verify,
+  iso, practice, outsiders, newSession, storedRoom, openNow, join, guestJoin, invite, verify, partnerInRoom,
 } from './join-helpers.mjs';
 
 const median = (xs) => { const a = [...xs].sort((x, y) => x - y); return a[Math.floor(a.length / 2)]; };
@@ -38,6 +38,7 @@ test("moving a session to another client rotates the room and passwords and revo
   assert.equal((await api('GET', `/api/video-sessions/${s.id}`, { token: partner.token })).json.password, undefined);
 
   openNow(s.id);
+  await partnerInRoom(partner, s.id);
   // the old invite, even with the new password: gone
   const g = await guestJoin(s.id, { invite: inv.invite, password: r.json.password, name: 'Guest' });
   assert.equal(g.status, 404, `the old invite still works: ${g.text}`);
@@ -317,6 +318,7 @@ test("guest names lose invisible characters, may not copy the partner's or the c
   const s = await newSession(partner, client);
   const inv = await invite(partner, s.id);
   openNow(s.id);
+  await partnerInRoom(partner, s.id);
   const tryName = (name, invite = inv.invite) => guestJoin(s.id, { invite, password: s.password, name });
   for (const [what, name] of [['the partner\'s name', partner.name], ['the client\'s name', client.name],
     ['the partner\'s name in capitals, spaced out', `  ${partner.name.toUpperCase().split('').join(' ')} `],

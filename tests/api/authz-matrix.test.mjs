@@ -25,6 +25,7 @@ const EXPECT = {
   'POST /api/email/unsubscribe': { public: true },
   'POST /api/join/:id/preview': { public: true },
   'POST /api/join/:id/presence': { public: true },
+  'POST /api/join/:id/hint': { public: true },
 
   'POST /api/auth/logout': row('self.fresh-login', [204, 204, 204, 204, 204, 401]),
   'GET /api/auth/me': row('self', [200, 200, 200, 200, 200, 401]),

@@ -230,6 +230,7 @@ function corpus(f) {
     ['guest presence', 'POST', `/api/join/${S1}/presence`, null],
     ['presence', 'POST', `/api/video-sessions/${S1}/presence`, tok.client],
     ['cancel', 'POST', `/api/video-sessions/${S1}/cancel`, tok.client],
+    ['join hint', 'POST', `/api/join/${S1}/hint`, null],
   ];
 
   // -- malformed and truncated JSON
@@ -475,6 +476,7 @@ function corpus(f) {
     ['POST', (id) => `/api/video-sessions/${id}/restore`, tok.partner, {}],
     ['POST', (id) => `/api/video-sessions/${id}/reschedule-request`, tok.client, { message: 'x' }],
     ['GET', (id) => `/api/partners/${id}/notices`, tok.partner], ['DELETE', (id) => `/api/notices/${id}`, tok.partner],
+    ['POST', (id) => `/api/join/${id}/hint`, null, { hint: 'x' }],
   ];
   idRoutes.forEach(([method, p, token, body], r) => {
     // every route gets the ids past 2^63 and past 2^64; the other forms rotate over the routes

@@ -177,6 +177,16 @@ export async function guestJoin(id, body) {
   return r;
 }
 
+// The partner's room page beats "room": in public Jitsi mode that is what lets the client and
+// guests in (our waiting room holds them with 202 until then); in the token modes it changes
+// nothing of the join. Call it once the session's window is open.
+export async function partnerInRoom(partner, id) {
+  const r = await api('POST', `/api/video-sessions/${id}/presence`, { token: partner.token, body: { place: 'room' } });
+  assert.equal(r.status, 200, `the partner's beat: ${r.status} ${r.text}`);
+  assert.equal(r.json.recorded, true, `the partner's beat was not recorded: ${r.text}`);
+  return r;
+}
+
 export async function invite(partner, id) {
   const r = await api('POST', `/api/video-sessions/${id}/invite`, { token: partner.token });
   if (r.status === 201) {

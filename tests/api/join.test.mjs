@@ -14,7 +14,7 @@ import * as jose from 'jose';
 import { api, sql, makeUser, link, login } from './lib.mjs';
 import {
   JITSI, TOKEN_MODE, seen, granted, iso, practice, outsiders, makeUserAsync, newSession, storedRoom, placeSession,
-  openNow, waitUntil, join, guestJoin, invite, verify, checkJoin, checkConfig, routes, shown,
+  openNow, waitUntil, join, guestJoin, invite, verify, checkJoin, checkConfig, routes, shown, partnerInRoom,
 } from './join-helpers.mjs';
 
 const sessionTimes = (s, t) => ({ ...s, session_date: iso(t.startMs), end_date: iso(t.endMs) });
@@ -188,6 +188,7 @@ test('the client joins only after the password check, which is remembered for th
   const b = await newSession(other, client);
   openNow(a.id);
   const tb = openNow(b.id);
+  await Promise.all([partnerInRoom(partner, a.id), partnerInRoom(other, b.id)]);
 
   const before = await join(client, a.id);
   assert.equal(before.status, 403, before.text);
@@ -215,6 +216,7 @@ test('a session without a password lets its client join at once', async () => {
   const { partner, client } = await practice();
   const s = await newSession(partner, client, { password_enabled: false });
   const t = openNow(s.id);
+  await partnerInRoom(partner, s.id);
   await checkJoin(await join(client, s.id), sessionTimes(s, t), { name: client.name, moderator: false });
 });
 
@@ -224,6 +226,7 @@ test("the client is shown by the alias their partner set, and their real name is
   const t = openNow(s.id);
   const alias = `Alias ${randomBytes(3).toString('hex')}`;
   sql(`UPDATE partner_clients SET alias = '${alias}' WHERE partner_id = ${partner.id} AND client_id = ${client.id}`);
+  await partnerInRoom(partner, s.id);
   const r = await join(client, s.id);
   await checkJoin(r, sessionTimes(s, t), { name: alias, moderator: false });
   assert.ok(!r.text.includes(client.name), 'the real name is in the join answer');
@@ -457,6 +460,7 @@ test('a guest with the invite, the password and a name joins without an account'
   assert.match(r.json.invite_url, new RegExp(`^${base.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/join/${s.id}\\?invite=[A-Za-z0-9_-]{43,}$`));
   const t = openNow(s.id);
   const at = sessionTimes(s, t);
+  await partnerInRoom(partner, s.id);
   const name = 'Zoë "Z" O\'Brien <b>&';
   const g = await guestJoin(s.id, { invite: r.invite, password: s.password, name });
   // shown as what they are: a guest (issue 13, item 16)
@@ -479,6 +483,7 @@ test('a guest with the invite, the password and a name joins without an account'
   const s2 = await newSession(other.partner, other.client, { password_enabled: false });
   const r2 = await invite(other.partner, s2.id);
   const t2 = openNow(s2.id);
+  await partnerInRoom(other.partner, s2.id);
   await checkJoin(await guestJoin(s2.id, { invite: r2.invite, name: 'Guest Two' }), sessionTimes(s2, t2), { name: 'Guest Two (guest)', moderator: false });
 });
 
@@ -498,6 +503,7 @@ test('the invite is stored only as a hash, and a new invite revokes the old one'
   assert.ok(!g.text.includes(a.invite));
 
   openNow(s.id);
+  await partnerInRoom(partner, s.id);
   const b = await invite(partner, s.id);
   assert.equal(b.status, 201);
   assert.notEqual(b.invite, a.invite);
@@ -531,6 +537,7 @@ test('guest joins refuse a wrong or missing password, a wrong invite and a bad n
   const inv = await invite(partner, s.id);
   const oinv = await invite(partner, other.id);
   openNow(s.id);
+  await partnerInRoom(partner, s.id);
   const wrongPw = String((Number(s.password) + 1) % 1000000).padStart(6, '0');
 
   const noPw = await guestJoin(s.id, { invite: inv.invite, name: 'Guest' });
@@ -574,6 +581,7 @@ test('five wrong passwords per caller: a guest locks out only their own invite, 
   const spare = await newSession(partner, client, { session_date: iso(Date.parse(s.session_date) + 86400000) });
   const inv = await invite(partner, s.id);
   openNow(s.id);
+  await partnerInRoom(partner, s.id);
   const wrong = (pw, k) => String((Number(pw) + k) % 1000000).padStart(6, '0');
   // The invite holder guesses five times: 403 each time, then 429 even with the right password.
   const results = [];
@@ -660,6 +668,7 @@ test('an invite follows its session when the partner moves it', async () => {
   assert.equal(m.status, 200, m.text);
   // Time passes until the moved session is running (the clock is moved with SQL, invite included).
   const t = openNow(s.id, 10 * 60);
+  await partnerInRoom(partner, s.id);
   const g = await guestJoin(s.id, { invite: inv.invite, password: s.password, name: 'Guest' });
   assert.equal(g.status, 200, `the invite died with the session's old end time: ${g.text}`);
   await checkJoin(g, sessionTimes(s, t), { name: 'Guest (guest)', moderator: false });

@@ -308,7 +308,8 @@ test('the schema checker refuses what it should (so the live checks can fail)', 
   const good = {
     id: 1, partner_id: 2, user_id: 3, partner: { id: 2, name: 'P' }, user: { id: 3, name: 'C' }, title: 'T',
     session_date: '2026-12-01T15:00:00Z', end_date: '2026-12-01T15:30:00Z', duration_minutes: 30, status: 'scheduled',
-    password_enabled: true, meeting_url: 'https://h.example/join/1', created_at: '2026-11-01T10:00:00.123456Z',
+    password_enabled: true, meeting_url: 'https://h.example/join/1', join_url: 'https://h.example/join/1?hint=1.1796003600.0f4c1e8d2b7a6c5e4d3c2b1a09f8e7d6',
+    created_at: '2026-11-01T10:00:00.123456Z',
     updated_at: '2026-11-01T10:00:00.123456Z',
   };
   assert.deepEqual(schemaErrors(session, good), []);
@@ -485,6 +486,17 @@ test('joining, password checks and guest invites answer as documented', { skip: 
   const unverified = await api('POST', `/api/video-sessions/${id}/join`, { token: client.token, body: {} });
   assert.equal(unverified.status, 403);
   assertDocumented('POST', '/api/video-sessions/{id}/join', unverified);
+
+  // public Jitsi mode: a verified client whose partner is not in the room is held (202)
+  if (!process.env.VSESSION_JITSI_MODE || process.env.VSESSION_JITSI_MODE === 'public') {
+    const other = await practice();
+    const held = await api('POST', '/api/video-sessions', {
+      token: other.partner.token, body: { user_id: other.client.id, title: 'Held', session_date: minutesFromNow(2), duration_minutes: 30, password_enabled: false },
+    });
+    const waiting = await api('POST', `/api/video-sessions/${held.json.id}/join`, { token: other.client.token });
+    assert.equal(waiting.status, 202, waiting.text);
+    assertDocumented('POST', '/api/video-sessions/{id}/join', waiting);
+  }
 
   const wrong = await api('POST', `/api/video-sessions/${id}/verify-password`, { token: client.token, body: { password: password === '000000' ? '111111' : '000000' } });
   assert.equal(wrong.status, 403);

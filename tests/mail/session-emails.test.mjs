@@ -69,6 +69,8 @@ test('a scheduled session reaches the client: MIME, headers, calendar, local tim
   assert.match(msg.raw, /Content-Type: text\/html; charset=utf-8/);
   assert.ok(msg.parsed.text.includes(`/join/${s.id}`), 'the join link in the text');
   assert.ok(msg.parsed.html.includes(`/join/${s.id}`), 'the join link in the HTML');
+  // the link carries the session's signed hint, as its join_url does (the login page names the session)
+  assert.ok(msg.parsed.text.includes(s.join_url), `the join link with its hint in the text: ${s.join_url}`);
 
   // the time in the client's zone (New York), with the zone named
   const start = new Date(s.session_date);

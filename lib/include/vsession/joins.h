@@ -18,12 +18,22 @@
 #include "vsession/db.h"
 #include "vsession/error.h"
 
-/* The answer of POST /api/video-sessions/{id}/join (openapi.yaml) for the session's partner or client. */
+/*
+ * The answer of POST /api/video-sessions/{id}/join (openapi.yaml) for the
+ * session's partner or client. In public Jitsi mode a client whose partner
+ * is not in the room yet gets the waiting answer instead (waiting.h) and
+ * *pbWaiting is set: the caller answers it with 202.
+ */
 enum vs_err vs_session_join(struct vs_db *db, const struct vs_view *v, const struct vs_jitsi_config *j,
-			    int64_t iId, struct vs_buf *out, struct vs_outcome *pOut);
-/* The same for a guest holding the live invite zInvite (POST /api/join/{id}). */
+			    int64_t iId, struct vs_buf *out, bool *pbWaiting, struct vs_outcome *pOut);
+/*
+ * The same for a guest holding the live invite zInvite (POST /api/join/{id});
+ * the guest waits like the client, after the invite, window, password and
+ * name checks have passed.
+ */
 enum vs_err vs_guest_join(struct vs_db *db, const struct vs_view *v, const struct vs_jitsi_config *j,
 			  int64_t iId, const char *zInvite, const char *zPassword, size_t nPassword,
-			  bool bPassword, const char *zName, struct vs_buf *out, struct vs_outcome *pOut);
+			  bool bPassword, const char *zName, struct vs_buf *out, bool *pbWaiting,
+			  struct vs_outcome *pOut);
 
 #endif

@@ -43,6 +43,7 @@ struct vs_mail {
 	const char *zPassword;    /* a session password the partner chose to email, or NULL */
 	const char *zUrl;         /* guest invite, onboarding or reset link, or NULL */
 	const char *zUnsubscribeUrl; /* reminders: the one-click link, or NULL */
+	const char *zJoinHint;    /* the join link's signed hint (joinhints.h), or NULL */
 	/* client_cancelled (to the partner): who cancelled, whether inside the notice period, why */
 	const char *zClientName;
 	bool        bLate;

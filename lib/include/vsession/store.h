@@ -23,5 +23,7 @@
 #include "vsession/migrations.h"
 #include "vsession/sessions.h"
 #include "vsession/users.h"
+#include "vsession/waiting.h"
+#include "vsession/joinhints.h"
 
 #endif

@@ -5,6 +5,7 @@ import { tryAgainText } from '../../../utils/time.js';
 import { AuthCard } from '../../../components/AuthCard.jsx';
 import { Loading } from '../../../components/Feedback.jsx';
 import { Field } from '../../../components/Field.jsx';
+import { JoinHintHeading, joinTarget } from './JoinHint.jsx';
 
 // Only same-site paths are followed after login (no open redirect).
 function safeNext(next) {
@@ -25,7 +26,7 @@ export function LoginPage() {
     if (error) errorRef.current?.focus();
   }, [error]);
 
-  const joining = /^\/join\/\d+$/.test(safeNext(params.get('next')));
+  const joining = joinTarget(safeNext(params.get('next')));
   if (status === 'loading') return <Loading label="Loading…" />;
   if (user) return <Navigate to={safeNext(params.get('next'))} replace />;
 
@@ -54,14 +55,9 @@ export function LoginPage() {
 
   return (
     <AuthCard>
-      {/* From a join link: say so, but nothing of the session (ids are sequential; nobody is logged in yet) */}
+      {/* From a join link: the session's title and therapist only through the link's signed hint */}
       {joining ? (
-        <>
-          <h1>Log in to join your video session</h1>
-          <p className="muted" data-testid="login-joining">
-            After you log in you go straight to the session’s page, where you can check your camera and microphone.
-          </p>
-        </>
+        <JoinHintHeading target={joining} />
       ) : (
         <>
           <h1>Log in</h1>

@@ -6,6 +6,9 @@
 //             camera/microphone check → POST …/join → Jitsi full screen.
 // Guest:      name + password → POST /api/join/:id → camera/microphone check →
 //             Jitsi full screen.
+// Public Jitsi mode: a join answered 202 {waiting} holds the client or guest
+// in our waiting room; the page beats faster and joins again as soon as a
+// beat shows the partner in the room.
 // Leaving returns to the dashboard (guests see a short "you left" page).
 import { Suspense, lazy, useEffect, useRef, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
@@ -38,7 +41,10 @@ import {
   useJoinSession,
   verifyPassword,
 } from '../api/join.js';
-import { otherPresenceText, partnerPresenceText, usePresence } from './usePresence.js';
+import { otherPresenceText, partnerInRoom, partnerPresenceText, usePresence } from './usePresence.js';
+import { WaitingRoom } from './WaitingRoom.jsx';
+import { useLatest } from '../../../components/useLatest.js';
+import { PRESENCE_BEAT_MS, WAITING_BEAT_MS } from '../../../lib/timing.js';
 import { DeviceCheck } from './DeviceCheck.jsx';
 import { PASSWORD_RE, PasswordForm, SessionPasswordField, passwordErrorText } from './PasswordForm.jsx';
 // The Jitsi SDK loads only when someone actually enters a room.
@@ -158,6 +164,8 @@ export function MemberJoin() {
   const [busy, setBusy] = useState(false);
   const [joinError, setJoinError] = useState(null);
   const [joinInfo, setJoinInfo] = useState(null);
+  // 202 from the join: held in our waiting room until the partner is in the room
+  const [held, setHeld] = useState(false);
   const isClient = user.role === 'client';
   const isMember = user.role === 'client' || user.role === 'partner';
   // The server remembers a passed password check until the session ends: a reload does not ask again.
@@ -176,7 +184,33 @@ export function MemberJoin() {
   const live = session ? joinState(session, now).state : null;
   const present = usePresence((place) => presenceBeat(id, place), joinInfo ? 'room' : 'waiting', {
     enabled: isMember && Boolean(session) && live !== 'cancelled' && live !== 'ended',
+    intervalMs: held ? WAITING_BEAT_MS : PRESENCE_BEAT_MS,
   });
+
+  async function onJoin() {
+    setBusy(true);
+    setJoinError(null);
+    try {
+      const info = await joinSession(id);
+      setHeld(Boolean(info?.waiting));
+      if (!info?.waiting) setJoinInfo(info);
+    } catch (err) {
+      setHeld(false);
+      if (err.code === 'wrong_password') {
+        setVerified(false);
+        setPwError('Please enter the session password again.');
+      } else {
+        setJoinError(err.status === 429 ? passwordErrorText(err) : err.message);
+      }
+    } finally {
+      setBusy(false);
+    }
+  }
+  // The partner is in the room: join again (each new beat answer tries once more).
+  const onJoinRef = useLatest(onJoin);
+  useEffect(() => {
+    if (held && partnerInRoom(present)) onJoinRef.current();
+  }, [held, present, onJoinRef]);
 
   if (joinInfo) {
     const otherName = user.role === 'partner' ? session?.user?.name : session?.partner?.name;
@@ -226,24 +260,6 @@ export function MemberJoin() {
     }
   }
 
-  async function onJoin() {
-    setBusy(true);
-    setJoinError(null);
-    try {
-      const info = await joinSession(session.id);
-      setJoinInfo(info);
-    } catch (err) {
-      if (err.code === 'wrong_password') {
-        setVerified(false);
-        setPwError('Please enter the session password again.');
-      } else {
-        setJoinError(err.status === 429 ? passwordErrorText(err) : err.message);
-      }
-    } finally {
-      setBusy(false);
-    }
-  }
-
   let body;
   if (user.role === 'admin') {
     body = <p className="alert alert--warn">Administrators cannot join video sessions.</p>;
@@ -266,6 +282,13 @@ export function MemberJoin() {
     );
   } else if (js.state === 'too_early') {
     body = <Countdown session={session} tz={tz} now={now} />;
+  } else if (held) {
+    body = (
+      <>
+        {joinError && <ErrorMessage error={joinError} />}
+        <WaitingRoom partnerName={session.partner?.name} present={present} />
+      </>
+    );
   } else {
     body = (
       <>
@@ -277,7 +300,7 @@ export function MemberJoin() {
 
   return (
     <JoinShell session={session} tz={tz} now={now}>
-      {js.state !== 'cancelled' && js.state !== 'ended' && (
+      {js.state !== 'cancelled' && js.state !== 'ended' && !held && (
         <PresenceLine present={present} role={user.role} partnerName={session.partner?.name} />
       )}
       {body}
@@ -301,6 +324,8 @@ export function GuestJoin({ invite }) {
   const [joinInfo, setJoinInfo] = useState(null);
   const [inMeeting, setInMeeting] = useState(false);
   const [left, setLeft] = useState(false);
+  // 202 from the join: held in our waiting room until the partner is in the room
+  const [held, setHeld] = useState(false);
   const retryTimer = useRef(null);
   const now = useNow(lockedUntil ? 1000 : 30000);
   useEffect(() => () => clearTimeout(retryTimer.current), []);
@@ -309,7 +334,8 @@ export function GuestJoin({ invite }) {
   const info = preview.data;
   const previewLive = info ? joinState(info, now).state : null;
   const present = usePresence((place) => guestPresenceBeat(id, { invite, name: name.trim(), place }), inMeeting ? 'room' : 'waiting', {
-    enabled: Boolean(joinInfo) && !left && previewLive !== 'ended' && previewLive !== 'cancelled',
+    enabled: (Boolean(joinInfo) || held) && !left && previewLive !== 'ended' && previewLive !== 'cancelled',
+    intervalMs: held ? WAITING_BEAT_MS : PRESENCE_BEAT_MS,
   });
 
   async function submit(e) {
@@ -325,8 +351,10 @@ export function GuestJoin({ invite }) {
     setMessage(null);
     try {
       const info = await guestJoin(id, { invite, name: trimmed, password });
-      setJoinInfo(info);
+      setHeld(Boolean(info?.waiting));
+      if (!info?.waiting) setJoinInfo(info);
     } catch (err) {
+      setHeld(false);
       if (err.status === 404)
         setMessage({ kind: 'error', text: 'This invite link is not valid any more. Ask your therapist for a new one.' });
       else if (err.code === 'wrong_password')
@@ -345,6 +373,12 @@ export function GuestJoin({ invite }) {
       setBusy(false);
     }
   }
+
+  // The partner is in the room: join again (each new beat answer tries once more).
+  const submitRef = useLatest(submit);
+  useEffect(() => {
+    if (held && partnerInRoom(present)) submitRef.current();
+  }, [held, present, submitRef]);
 
   if (left) {
     return (
@@ -421,6 +455,8 @@ export function GuestJoin({ invite }) {
       {joinInfo && <PresenceLine present={present} role="guest" partnerName={info?.partner?.name} />}
       {joinInfo ? (
         <DeviceCheck onContinue={() => setInMeeting(true)} />
+      ) : held ? (
+        <WaitingRoom partnerName={info?.partner?.name} present={present} />
       ) : (
         <form onSubmit={submit} noValidate>
           {message && (

@@ -4,8 +4,9 @@
 // answer: presence is a courtesy, never a reason to stop someone joining.
 import { useEffect, useState } from 'react';
 import { useLatest } from '../../../components/useLatest.js';
+import { PRESENCE_BEAT_MS } from '../../../lib/timing.js';
 
-export const PRESENCE_BEAT_MS = 15000;
+export { PRESENCE_BEAT_MS };
 
 export function usePresence(beat, place, { enabled = true, intervalMs = PRESENCE_BEAT_MS } = {}) {
   const [present, setPresent] = useState(null);
@@ -29,6 +30,11 @@ export function usePresence(beat, place, { enabled = true, intervalMs = PRESENCE
     };
   }, [place, enabled, intervalMs, beatRef]);
   return present;
+}
+
+/** True when a beat's answer has the partner in the room: what opens our waiting room. */
+export function partnerInRoom(present) {
+  return Boolean(present?.some((p) => p.role === 'partner' && p.place === 'room'));
 }
 
 /** What the client or guest is told about the partner. */

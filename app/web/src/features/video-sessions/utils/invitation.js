@@ -10,7 +10,8 @@ export function invitationText(session, { clientZone, partnerZone, password } = 
   if (partnerZone && clientZone && partnerZone !== clientZone)
     lines.push(`(That is ${formatDateTime(session.session_date, partnerZone)} for your therapist.)`);
   if (session.partner?.name) lines.push(`With: ${session.partner.name}`);
-  lines.push(`Join: ${session.meeting_url}`);
+  // join_url carries the signed hint that lets the login page name the session
+  lines.push(`Join: ${session.join_url || session.meeting_url}`);
   if (password) lines.push(`Password: ${password}`);
   else if (session.password_enabled) lines.push('Password: you will be asked for the 6-digit session password your therapist gave you.');
   else lines.push('No password is needed.');
