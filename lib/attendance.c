@@ -195,10 +195,11 @@ static struct vs_stmt stRestore = VS_STMT("session_restore", 4, false,
 	VS_AUDIT_ROW("$2", "video_session.restore", "video_session", "s.id", "$3", "$4", "s")
 	" RETURNING object_id");
 
-/* The client hears of the session again, as of a new one, and its reminders are planned. */
+/* The client hears of the session again, as of a new one; vsession-mailer plans its reminders
+ * when they come due (outbox_plan_due_reminders), as for any session. */
 static struct vs_stmt stRestoreMail = VS_STMT("session_restore_mail", 1, false,
-	"SELECT outbox_enqueue_session('session_scheduled', v, outbox_session_payload(v, v.sequence), now(), true),"
-	" outbox_plan_reminders(v) FROM video_sessions v WHERE v.id = $1");
+	"SELECT outbox_enqueue_session('session_scheduled', v, outbox_session_payload(v, v.sequence), now(), true)"
+	" FROM video_sessions v WHERE v.id = $1");
 
 enum vs_err vs_session_restore(struct vs_db *db, const struct vs_view *v, int64_t iId, struct vs_buf *out,
 			       struct vs_outcome *pOut)

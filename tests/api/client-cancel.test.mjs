@@ -161,6 +161,8 @@ test('restore: a cancelled session comes back while its slot is free; a late can
   assert.equal(sql(`SELECT count(*) FROM audit_log WHERE action = 'video_session.restore' AND object_id = ${s.id} AND actor_id = ${partner.id}`)[0][0], '1');
   assert.equal(sql(`SELECT count(*) FROM outbox WHERE kind = 'session_scheduled' AND video_session_id = ${s.id}`)[0][0], '2',
     'the client hears of the session again');
+  // vsession-mailer plans reminders as they come due: its planning call, looking 6 hours ahead
+  sql(`SELECT outbox_plan_due_reminders(interval '6 hours')`);
   assert.equal(sql(`SELECT count(*) FROM outbox WHERE kind = 'reminder_1h' AND video_session_id = ${s.id} AND status = 'pending'`)[0][0], '1',
     'its reminder is planned again');
 });
