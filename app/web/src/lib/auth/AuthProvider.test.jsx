@@ -19,7 +19,7 @@ describe('login state and the query cache', () => {
     const user = userEvent.setup();
     vi.stubGlobal('fetch', routeFetch(partnerRoutes({ 'POST /api/auth/logout': [204] })));
     const { queryClient } = renderApp('/dashboard/sessions', partnerUser);
-    await screen.findByRole('heading', { name: 'Upcoming (1)' });
+    await screen.findByRole('heading', { name: 'Upcoming (1)' }, { timeout: 5000 });
     expect(queryClient.getQueryCache().getAll().length).toBeGreaterThan(0);
 
     await user.click(screen.getByRole('button', { name: 'Log out' }));

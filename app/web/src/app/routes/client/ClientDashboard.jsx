@@ -1,7 +1,7 @@
 // The client's dashboard: Overview (the next session with a live countdown and
 // a Join button that turns on 15 minutes before the start, then the rest of
 // the upcoming ones) and Video Sessions (the full list, upcoming and past).
-import { useMemo } from 'react';
+import { useMemo, useState } from 'react';
 import { useNavigate, useParams } from 'react-router';
 import { useAuth } from '../../../lib/auth/AuthProvider.jsx';
 import { Tabs, TabPanel } from '../../../components/Tabs.jsx';
@@ -12,6 +12,8 @@ import { safeTimeZone } from '../../../utils/time.js';
 import { useUserSessions } from '../../../features/video-sessions/api/video-sessions.js';
 import { SessionList } from '../../../features/video-sessions/components/SessionItem.jsx';
 import { NextSessionCard } from '../../../features/video-sessions/components/NextSessionCard.jsx';
+import { ClientCancelDialog } from '../../../features/attendance/components/ClientCancelDialog.jsx';
+import { RequestTimeDialog } from '../../../features/attendance/components/RequestTimeDialog.jsx';
 
 const TABS = [
   { id: 'overview', label: 'Overview' },
@@ -31,6 +33,13 @@ export function ClientDashboard() {
   const groups = useMemo(() => groupByDay(upcoming, tz, now), [upcoming, tz, now]);
   const [first, ...rest] = upcoming;
   const loading = sessions.isPending;
+  const [dialog, setDialog] = useState(null);
+  const close = () => setDialog(null);
+  // the client's own acts on an upcoming session: cancel (under the notice period), ask for another time
+  const acts = {
+    onClientCancel: (s) => setDialog({ kind: 'cancel', session: s }),
+    onRequestTime: (s) => setDialog({ kind: 'request', session: s }),
+  };
 
   return (
     <main className="dashboard" id="main">
@@ -49,11 +58,11 @@ export function ClientDashboard() {
             <Loading label="Loading your sessions…" />
           ) : first ? (
             <>
-              <NextSessionCard session={first} tz={tz} now={now} />
+              <NextSessionCard session={first} tz={tz} now={now} {...acts} />
               {rest.length > 0 && (
                 <section aria-labelledby="later-h">
                   <h3 id="later-h">Later</h3>
-                  <SessionList sessions={rest.slice(0, 5)} tz={tz} now={now} role="client" headingLevel={4} />
+                  <SessionList sessions={rest.slice(0, 5)} tz={tz} now={now} role="client" headingLevel={4} {...acts} />
                 </section>
               )}
             </>
@@ -71,7 +80,7 @@ export function ClientDashboard() {
             <>
               <section aria-labelledby="c-upcoming">
                 <h2 id="c-upcoming">Upcoming ({upcoming.length})</h2>
-                <SessionList groups={groups} tz={tz} now={now} role="client" empty="No upcoming sessions." />
+                <SessionList groups={groups} tz={tz} now={now} role="client" empty="No upcoming sessions." {...acts} />
               </section>
               <section aria-labelledby="c-past">
                 <h2 id="c-past">Past and cancelled</h2>
@@ -81,6 +90,8 @@ export function ClientDashboard() {
           )}
         </TabPanel>
       )}
+      {dialog?.kind === 'cancel' && <ClientCancelDialog session={dialog.session} tz={tz} onClose={close} />}
+      {dialog?.kind === 'request' && <RequestTimeDialog session={dialog.session} tz={tz} onClose={close} />}
     </main>
   );
 }

@@ -27,6 +27,9 @@ import { OverviewTab } from './OverviewTab.jsx';
 import { SessionsTab } from './SessionsTab.jsx';
 import { CalendarTab } from './CalendarTab.jsx';
 import { SlotDialog } from './SlotDialog.jsx';
+import { NoticesPanel } from '../../../features/attendance/components/NoticesPanel.jsx';
+import { SessionRecordDialog } from '../../../features/attendance/components/SessionRecordDialog.jsx';
+import { usePracticeSettings } from '../../../features/account/api/account.js';
 
 const TABS = [
   { id: 'overview', label: 'Overview' },
@@ -50,6 +53,7 @@ export function PartnerDashboard() {
   const clients = useClients(user.id);
   const sessions = usePartnerSessions(user.id);
   const presence = usePartnerPresence(user.id);
+  const practice = usePracticeSettings(user.id, true);
   const waiting = useMemo(() => presence.data || [], [presence.data]);
   const clientZones = useMemo(() => Object.fromEntries((clients.data || []).map((c) => [c.id, c.timezone])), [clients.data]);
 
@@ -67,7 +71,9 @@ export function PartnerDashboard() {
     try {
       const id = typeof sessionOrId === 'object' ? sessionOrId.id : sessionOrId;
       const fresh = await queryClient.fetchQuery(sessionQuery(id));
-      setDialog({ kind: 'session', session: fresh });
+      // a past or cancelled session opens as its record, read-only but for notes and outcome
+      if (fresh.status === 'cancelled' || Date.parse(fresh.end_date) <= Date.now()) setDialog({ kind: 'record', session: fresh });
+      else setDialog({ kind: 'session', session: fresh });
     } catch (err) {
       setActionError(err);
     }
@@ -94,6 +100,7 @@ export function PartnerDashboard() {
     onEdit: openEdit,
     onDelete: (s) => setDialog({ kind: 'delete', session: s }),
     onCancel: (s) => setDialog({ kind: 'cancel', session: s }),
+    onOpenRecord: (s) => setDialog({ kind: 'record', session: s }),
     presence: waiting,
     clientZones,
     onInvite: (s) => {
@@ -102,7 +109,12 @@ export function PartnerDashboard() {
     },
   };
   const clientList = clients.data || [];
-  const newSession = (initial) => setDialog({ kind: 'session', initial: initial || {} });
+  // a new session starts from the practice's default title and duration (settings)
+  const newSession = (initial) => {
+    const defaults = { title: practice.data?.default_title || undefined, duration: practice.data?.default_duration_minutes };
+    const given = Object.fromEntries(Object.entries(initial || {}).filter(([, v]) => v !== undefined));
+    setDialog({ kind: 'session', initial: { ...defaults, ...given } });
+  };
   const newAppointment = (init) => setDialog({ kind: 'appointment', init: init || {} });
 
   return (
@@ -117,6 +129,7 @@ export function PartnerDashboard() {
         </button>
       </div>
       <WaitingBanner presence={waiting} sessions={upcoming} now={now} />
+      <NoticesPanel partnerId={user.id} tz={tz} />
       <Tabs label="Dashboard sections" tabs={TABS} active={tab} onChange={(id) => navigate(`/dashboard/${id}`)} idPrefix="partner" />
       <ErrorMessage error={actionError} />
 
@@ -185,6 +198,9 @@ export function PartnerDashboard() {
       {dialog?.kind === 'delete' && <DeleteSessionDialog session={dialog.session} tz={tz} onClose={close} onDeleted={sessionsChanged} />}
       {dialog?.kind === 'cancel' && <CancelSessionDialog session={dialog.session} tz={tz} onClose={close} onCancelled={sessionsChanged} />}
       {dialog?.kind === 'invite' && <InviteDialog session={dialog.session} onClose={close} />}
+      {dialog?.kind === 'record' && (
+        <SessionRecordDialog sessionId={dialog.session.id} title={dialog.session.title} tz={tz} now={now} onClose={close} />
+      )}
       {dialog?.kind === 'slot' && (
         <SlotDialog slot={dialog} tz={tz} onVideoSession={newSession} onAppointment={newAppointment} onClose={close} />
       )}

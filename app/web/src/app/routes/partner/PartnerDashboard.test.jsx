@@ -33,7 +33,7 @@ describe('partner video sessions tab', () => {
     vi.stubGlobal('fetch', fetchMock);
     renderApp('/dashboard/sessions', partnerUser);
 
-    const upcoming = (await screen.findByRole('heading', { name: 'Upcoming (2)' })).closest('section');
+    const upcoming = (await screen.findByRole('heading', { name: 'Upcoming (2)' }, { timeout: 5000 })).closest('section');
     const groups = within(upcoming)
       .getAllByRole('heading', { level: 3 })
       .map((h) => h.textContent);

@@ -32,6 +32,7 @@ export function SessionsTab({ sessions, upcoming, upcomingGroups, past, pastLimi
               role="partner"
               empty="No past sessions yet."
               onDelete={handlers.onDelete}
+              onOpenRecord={handlers.onOpenRecord}
             />
             {past.length > pastLimit && (
               <button type="button" className="btn btn--small" onClick={onShowMore}>

@@ -3,7 +3,8 @@ import { AppHeader } from '../../../components/AppHeader.jsx';
 import { ErrorMessage, Loading } from '../../../components/Feedback.jsx';
 import { Field } from '../../../components/Field.jsx';
 import { useAuth } from '../../../lib/auth/AuthProvider.jsx';
-import { browserTimeZone } from '../../../utils/time.js';
+import { browserTimeZone, formatDuration } from '../../../utils/time.js';
+import { DURATIONS } from '../../../utils/sessions.js';
 import { useChangePassword, useMySettings, usePracticeSettings, useUpdateMySettings, useUpdatePracticeSettings } from '../api/account.js';
 
 function zoneList(extra) {
@@ -165,7 +166,13 @@ function PracticeForm({ partnerId }) {
 
 function PracticeFields({ partnerId, initial }) {
   const update = useUpdatePracticeSettings(partnerId);
-  const [form, setForm] = useState({ ...initial, practice_name: initial.practice_name ?? '' });
+  const [form, setForm] = useState({
+    ...initial,
+    practice_name: initial.practice_name ?? '',
+    default_title: initial.default_title ?? '',
+    cancel_notice_hours: String(initial.cancel_notice_hours ?? 24),
+    default_duration_minutes: String(initial.default_duration_minutes ?? 60),
+  });
   const [saved, setSaved] = useState(false);
   const errors = fieldErrors(update.error);
   const set = (k) => (e) => setForm({ ...form, [k]: e.target.type === 'checkbox' ? e.target.checked : e.target.value });
@@ -179,6 +186,9 @@ function PracticeFields({ partnerId, initial }) {
         reminder_24h: form.reminder_24h,
         reminder_1h: form.reminder_1h,
         titles_in_email: form.titles_in_email,
+        cancel_notice_hours: Number(form.cancel_notice_hours),
+        default_duration_minutes: Number(form.default_duration_minutes),
+        default_title: form.default_title.trim() ? form.default_title.trim() : null,
       });
       setSaved(true);
     } catch {
@@ -215,6 +225,42 @@ function PracticeFields({ partnerId, initial }) {
         >
           {(p) => <input {...p} type="checkbox" checked={form.titles_in_email} onChange={set('titles_in_email')} />}
         </Field>
+        <Field
+          id="practice-notice"
+          label="Cancellation notice (hours)"
+          hint="A client who cancels later than this before the start cancels late; they are told before they confirm. 0 to 168."
+          error={errors.cancel_notice_hours}
+        >
+          {(p) => (
+            <input
+              {...p}
+              type="number"
+              inputMode="numeric"
+              min={0}
+              max={168}
+              step={1}
+              value={form.cancel_notice_hours}
+              onChange={set('cancel_notice_hours')}
+            />
+          )}
+        </Field>
+        <fieldset className="fieldset">
+          <legend>New sessions start with</legend>
+          <Field id="practice-default-duration" label="Duration" error={errors.default_duration_minutes}>
+            {(p) => (
+              <select {...p} value={form.default_duration_minutes} onChange={set('default_duration_minutes')}>
+                {DURATIONS.map((d) => (
+                  <option key={d} value={String(d)}>
+                    {formatDuration(d)}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+          <Field id="practice-default-title" label="Title" hint="Leave it empty for “Video session”." error={errors.default_title}>
+            {(p) => <input {...p} type="text" maxLength={200} value={form.default_title} onChange={set('default_title')} />}
+          </Field>
+        </fieldset>
         {update.error && !update.error.field && <ErrorMessage error={update.error} />}
         {saved && (
           <p className="success-line" role="status">

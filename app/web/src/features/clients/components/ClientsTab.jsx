@@ -34,6 +34,12 @@ export function ClientsTab({ clients, sessions, tz, onSchedule }) {
                       ? `Next session: ${formatDateTime(next.session_date, tz)}${c.timezone && c.timezone !== tz ? ` (${formatDateTime(next.session_date, c.timezone)} for ${c.name.split(' ')[0]})` : ''}`
                       : 'No upcoming session'}
                   </p>
+                  {(c.no_show_count > 0 || c.late_cancel_count > 0) && (
+                    <p className="client-item__record" data-testid="client-record">
+                      {c.no_show_count > 0 && <span className="tag tag--warn">No-shows: {c.no_show_count}</span>}{' '}
+                      {c.late_cancel_count > 0 && <span className="tag tag--warn">Late cancellations: {c.late_cancel_count}</span>}
+                    </p>
+                  )}
                 </div>
                 <button
                   type="button"

@@ -5,7 +5,7 @@ import { joinState, liveStatus } from '../../../utils/sessions.js';
 import { formatCountdown, formatDateTime, formatDuration, formatTime } from '../../../utils/time.js';
 import { JoinButton } from './SessionItem.jsx';
 
-export function NextSessionCard({ session, tz, now }) {
+export function NextSessionCard({ session, tz, now, onClientCancel, onRequestTime }) {
   const js = joinState(session, now);
   const status = liveStatus(session, now);
   return (
@@ -39,6 +39,20 @@ export function NextSessionCard({ session, tz, now }) {
         )}
         {session.password_enabled && <p className="field__hint">Have the 6-digit password from your therapist ready.</p>}
       </div>
+      {session.cancellation && (onClientCancel || onRequestTime) && (
+        <div className="next-card__changes">
+          {onRequestTime && (
+            <button type="button" className="btn btn--small" onClick={() => onRequestTime(session)}>
+              Ask for another time
+            </button>
+          )}
+          {onClientCancel && (
+            <button type="button" className="btn btn--small" onClick={() => onClientCancel(session)}>
+              Cancel this session
+            </button>
+          )}
+        </div>
+      )}
     </article>
   );
 }

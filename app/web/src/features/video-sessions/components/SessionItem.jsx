@@ -10,6 +10,8 @@ import { joinState, liveStatus } from '../../../utils/sessions.js';
 import { seriesLabel } from '../utils/series.js';
 import { formatCountdown, formatDate, formatDuration, formatTime, formatTimeRange } from '../../../utils/time.js';
 
+const OUTCOME_LABEL = { attended: 'Attended', no_show: 'No-show', late_cancel: 'Late cancellation' };
+
 export function timingText(session, now, tz) {
   const js = joinState(session, now);
   if (js.state === 'cancelled') return 'Cancelled';
@@ -64,6 +66,9 @@ export function SessionItem({
   onDelete,
   onInvite,
   onCancel,
+  onOpenRecord,
+  onClientCancel,
+  onRequestTime,
   presence = [],
   clientZones = {},
   headingLevel = 3,
@@ -97,6 +102,11 @@ export function SessionItem({
         ))}
         {role === 'partner' && upcoming && <LockState session={session} tz={tz} now={now} />}
         {status === 'cancelled' && session.cancel_reason && <p className="session-item__reason">Reason: {session.cancel_reason}</p>}
+        {role === 'partner' && session.outcome && (
+          <p className="session-item__outcome">
+            <span className={`tag${session.outcome === 'attended' ? '' : ' tag--warn'}`}>{OUTCOME_LABEL[session.outcome]}</span>
+          </p>
+        )}
         <p className="session-item__meta">
           <StatusBadge status={status} />
           {session.series && (
@@ -148,6 +158,26 @@ export function SessionItem({
         {editable && onCancel && (
           <button type="button" className="btn btn--small" onClick={() => onCancel(session)} aria-label={`Cancel ${session.title}`}>
             Cancel
+          </button>
+        )}
+        {role === 'partner' && onOpenRecord && !upcoming && (
+          <button type="button" className="btn btn--small" onClick={() => onOpenRecord(session)} aria-label={`Open ${session.title}`}>
+            Open
+          </button>
+        )}
+        {role === 'client' && session.cancellation && onClientCancel && (
+          <button type="button" className="btn btn--small" onClick={() => onClientCancel(session)} aria-label={`Cancel ${session.title}`}>
+            Cancel
+          </button>
+        )}
+        {role === 'client' && session.cancellation && onRequestTime && (
+          <button
+            type="button"
+            className="btn btn--small"
+            onClick={() => onRequestTime(session)}
+            aria-label={`Ask for another time: ${session.title}`}
+          >
+            Ask for another time
           </button>
         )}
         {role === 'partner' && onDelete && !upcoming && (
