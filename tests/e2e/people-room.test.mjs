@@ -12,7 +12,8 @@ import { assertNoSeriousA11y } from './lib/flows.mjs';
 const skip = requireStack();
 
 /** The client, logged in, through the password to the device check of a session open now. */
-async function toDeviceCheck(page, client, session) {
+async function toDeviceCheck(page, client, session, partnerApi) {
+  await partnerApi.post(`/api/video-sessions/${session.id}/join`); // public mode: the partner is in the room
   await login(page, client);
   await page.goto(`/join/${session.id}`);
   // a client who passed the password before is not asked again (the server remembers it)
@@ -56,7 +57,7 @@ describe('the room explains itself', { skip }, () => {
       // 20 s watchdog instead of waiting for it.
       await context.clock.install();
       await context.addInitScript((m) => (window.__jitsiStubOptions = { mode: m }), mode);
-      await toDeviceCheck(page, pair.client, session);
+      await toDeviceCheck(page, pair.client, session, partnerApi);
       const clicked = Date.now();
       await page.getByRole('button', { name: /^Join now$|Join without camera/ }).click();
       await page.getByTestId('jitsi-stub').waitFor();
@@ -101,7 +102,7 @@ describe('the room explains itself', { skip }, () => {
     const { page, context } = await newPage(browser);
     await context.clock.install();
     await context.route('**/external_api.js', (route) => route.abort('connectionrefused'));
-    await toDeviceCheck(page, pair.client, session);
+    await toDeviceCheck(page, pair.client, session, partnerApi);
     await page.getByRole('button', { name: /^Join now$|Join without camera/ }).click();
     await page.getByTestId('meeting-frame').waitFor({ state: 'attached' });
     const help = page.getByTestId('room-help');
@@ -150,7 +151,7 @@ describe('camera and microphone refused in Chromium', { skip }, () => {
     it(`${label}: the device check gives Chrome’s own steps, and the room says the camera is blocked`, { timeout: 60_000 }, async () => {
       const context = await browser.newContext({ ...device, baseURL: BASE_URL, ignoreHTTPSErrors: true, locale: 'en-GB', timezoneId: 'America/New_York' });
       const page = await context.newPage();
-      await toDeviceCheck(page, pair.client, session);
+      await toDeviceCheck(page, pair.client, session, partnerApi);
       const problem = page.getByTestId('device-problem');
       await problem.waitFor();
       const text = await problem.innerText();
