@@ -237,37 +237,6 @@ static enum vs_err plan_series(struct vs_db *db, const struct vs_view *v, const 
 	return rc;
 }
 
-/* The checks a single create makes, for the whole series. */
-static enum vs_err check_create(struct vs_db *db, const struct vs_view *v, const struct vs_session_input *in,
-				bool bPw, struct vs_outcome *pOut)
-{
-	enum vs_err rc;
-	bool bLinked;
-
-	if ((rc = vs_authorize_session_create(v->c)) != VS_OK)
-		return rc;
-	if (!in->bUser || !in->bTitle || !in->bStart || !in->bDuration) {
-		vs_outcome_set(pOut, !in->bUser ? "user_id" : !in->bTitle ? "title" : !in->bStart ? "session_date" : "duration_minutes",
-			"This field is required.");
-		return VS_ERR_INVALID;
-	}
-	if (in->bEmailPassword && !bPw) {
-		vs_outcome_set(pOut, "email_password", "A session without a password has no password to email.");
-		return VS_ERR_INVALID;
-	}
-	if (in->iStartUs < v->iNowUs) {
-		vs_outcome_set(pOut, "session_date", "session_date must not be in the past.");
-		return VS_ERR_INVALID;
-	}
-	if ((rc = vs_client_is_linked(db, v->c->iId, in->iUserId, &bLinked)) != VS_OK)
-		return rc;
-	if (!bLinked) {
-		vs_outcome_set(pOut, "user_id", "user_id must be one of your clients.");
-		return VS_ERR_INVALID;
-	}
-	return VS_OK;
-}
-
 /* Books occurrence i under a savepoint: VS_OK with the row in *ppRes, or VS_ERR_CONFLICT rolled back to it. */
 static enum vs_err insert_member(struct vs_db *db, const char **az, PGresult **ppRes)
 {
@@ -325,7 +294,7 @@ enum vs_err vs_series_create(struct vs_db *db, const struct vs_view *v, const st
 	int nMade = 0, nRefused = 0;
 	int64_t iSeries = 0;
 
-	if ((rc = check_create(db, v, in, bPw, pOut)) != VS_OK)
+	if ((rc = vs_session_check_create(db, v, in, bPw, pOut)) != VS_OK)
 		return rc;
 	if ((rc = plan_series(db, v, in, rule, iLatestUs, &plan, pOut)) != VS_OK)
 		return rc;

@@ -248,15 +248,10 @@ static enum vs_err new_password(char zPw[VS_SESSION_PASSWORD_DIGITS + 1], char z
 	return rc;
 }
 
-enum vs_err vs_session_create(struct vs_db *db, const struct vs_view *v,
-			      const struct vs_session_input *in, struct vs_buf *out,
-			      struct vs_outcome *pOut)
+/* The checks of a create before anything is written (a single session or a whole series). */
+enum vs_err vs_session_check_create(struct vs_db *db, const struct vs_view *v, const struct vs_session_input *in,
+				    bool bPw, struct vs_outcome *pOut)
 {
-	char zP[24], zU[24], zStart[40], zDur[24], zRoom[64], zJpw[64];
-	char zPw[VS_SESSION_PASSWORD_DIGITS + 1] = "", zHash[VS_PASSWORD_HASH_MAX] = "";
-	bool bPw = in->bPasswordEnabled ? in->bPasswordEnabledValue : true;
-	const char *az[12];
-	PGresult *r;
 	enum vs_err rc;
 	bool bLinked;
 
@@ -285,6 +280,22 @@ enum vs_err vs_session_create(struct vs_db *db, const struct vs_view *v,
 		vs_outcome_set(pOut, "user_id", "user_id must be one of your clients.");
 		return VS_ERR_INVALID;
 	}
+	return VS_OK;
+}
+
+enum vs_err vs_session_create(struct vs_db *db, const struct vs_view *v,
+			      const struct vs_session_input *in, struct vs_buf *out,
+			      struct vs_outcome *pOut)
+{
+	char zP[24], zU[24], zStart[40], zDur[24], zRoom[64], zJpw[64];
+	char zPw[VS_SESSION_PASSWORD_DIGITS + 1] = "", zHash[VS_PASSWORD_HASH_MAX] = "";
+	bool bPw = in->bPasswordEnabled ? in->bPasswordEnabledValue : true;
+	const char *az[12];
+	PGresult *r;
+	enum vs_err rc;
+
+	if ((rc = vs_session_check_create(db, v, in, bPw, pOut)) != VS_OK)
+		return rc;
 	if ((rc = new_room(zRoom, zJpw)) != VS_OK)
 		return rc;
 	if (bPw && (rc = new_password(zPw, zHash)) != VS_OK)

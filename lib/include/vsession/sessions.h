@@ -58,6 +58,15 @@ void vs_booking_conflict(struct vs_db *db, int64_t iPartner, int64_t iStartUs, i
 enum vs_err vs_session_create(struct vs_db *db, const struct vs_view *v,
 			      const struct vs_session_input *in, struct vs_buf *out,
 			      struct vs_outcome *pOut);
+
+/*
+ * The checks a create makes before anything is written, shared by a single session and a
+ * series (bPw: the session gets a password): the caller may create, the required fields,
+ * no update-only field, a start not in the past, a client of the caller's. VS_OK, or the
+ * refusal with pOut->zField set for VS_ERR_INVALID.
+ */
+enum vs_err vs_session_check_create(struct vs_db *db, const struct vs_view *v, const struct vs_session_input *in,
+				    bool bPw, struct vs_outcome *pOut);
 /* Reads one session; the client sees no notes. VS_ERR_NOT_FOUND when not allowed to know it. */
 enum vs_err vs_session_read(struct vs_db *db, const struct vs_view *v, int64_t iId, struct vs_buf *out);
 /* Updates one session of the calling partner (the rules: PUT /api/video-sessions/{id} in openapi.yaml). */
