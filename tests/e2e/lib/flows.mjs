@@ -119,7 +119,10 @@ async function flow(browser, { partner, client, name, device }, pages) {
   await pp.locator('[data-testid="calendar"]').waitFor();
   await pp.getByRole('button', { name: 'Add appointment' }).click();
   const ap = pp.getByRole('dialog', { name: 'Add an appointment' });
-  const apStart = startMs + 60 * 60000;
+  // An hour after the session, or, late in the partner's evening, two hours
+  // before it: the form takes one day, and both must sit in the same week view.
+  const lateEvening = Number(wallClock(startMs, partner.timezone).time.slice(0, 2)) >= 22;
+  const apStart = startMs + (lateEvening ? -120 : 60) * 60000;
   const apS = wallClock(apStart, partner.timezone);
   const apE = wallClock(apStart + 60 * 60000, partner.timezone);
   await ap.getByLabel('Title').fill(`E2E appointment ${name}`);
