@@ -18,9 +18,16 @@
  * both in the (partner_id|user_id, session_date, id) indexes, so a page costs
  * the same at any depth. $2/$3 bound session_date ([from, to)), $4/$5 are the
  * cursor, $6 the page size + 1, $7 (user scope) an optional partner filter.
+ * Every row of a page shares its owner ($1): that one's name (and, for a
+ * partner, the notice period) is read once per page, not per row. The pages
+ * of callers who see notes carry the attendance record; the others do not.
  */
-#define LIST_SQL(scope, filter, cmp, order, lower) \
-	"SELECT " SESSION_COLS SESSION_FROM \
+#define COLS_PARTNER SESSION_COLS_AS("$1", "s.user_id", SESSION_ATTENDANCE)
+#define COLS_USER SESSION_COLS_AS("s.partner_id", "$1", SESSION_ATTENDANCE)
+#define COLS_PARTNER_PLAIN SESSION_COLS_NO_ATTENDANCE("$1", "s.user_id")
+#define COLS_USER_PLAIN SESSION_COLS_NO_ATTENDANCE("s.partner_id", "$1")
+#define LIST_SQL(cols, scope, filter, cmp, order, lower) \
+	"SELECT " cols SESSION_FROM \
 	" WHERE s." scope " = $1 AND ($7::int8 IS NULL OR s.partner_id = $7)" \
 	" AND s.session_date >= " lower \
 	" AND s.session_date < coalesce($3::timestamptz, 'infinity')" \
@@ -39,9 +46,9 @@
  * $10 the client address. The row is written when the page has any row; the
  * outer ORDER BY (start and id, columns 7 and 1) keeps the page's order.
  */
-#define LIST_AUDITED_SQL(scope, filter, cmp, order, lower, objtype) \
+#define LIST_AUDITED_SQL(cols, scope, filter, cmp, order, lower, objtype) \
 	"WITH c AS (SELECT set_config('synchronous_commit', 'off', true) AS x)," \
-	" l AS (" LIST_SQL(scope, filter, cmp, order, lower) ")," \
+	" l AS (" LIST_SQL(cols, scope, filter, cmp, order, lower) ")," \
 	" a AS (" VS_AUDIT_ROW("$8", "video_session.list_notes_read", objtype, "$1", "$9", "$10", \
 			     "c WHERE c.x IS NOT NULL AND EXISTS (SELECT 1 FROM l)") ")" \
 	" SELECT * FROM l ORDER BY 7 " order ", 1 " order
@@ -49,32 +56,32 @@
 static struct vs_stmt aListAudited[2][3] = {
 	{
 		VS_STMT("list_partner_all_audited", 10, false,
-			LIST_AUDITED_SQL("partner_id", "", ">", "ASC", LOWER_ALL, "partner")),
+			LIST_AUDITED_SQL(COLS_PARTNER, "partner_id", "", ">", "ASC", LOWER_ALL, "partner")),
 		VS_STMT("list_partner_upcoming_audited", 10, false,
-			LIST_AUDITED_SQL("partner_id", F_UPCOMING, ">", "ASC", LOWER_UPCOMING, "partner")),
+			LIST_AUDITED_SQL(COLS_PARTNER, "partner_id", F_UPCOMING, ">", "ASC", LOWER_UPCOMING, "partner")),
 		VS_STMT("list_partner_past_audited", 10, false,
-			LIST_AUDITED_SQL("partner_id", F_PAST, "<", "DESC", LOWER_ALL, "partner")),
+			LIST_AUDITED_SQL(COLS_PARTNER, "partner_id", F_PAST, "<", "DESC", LOWER_ALL, "partner")),
 	},
 	{
 		VS_STMT("list_user_all_audited", 10, false,
-			LIST_AUDITED_SQL("user_id", "", ">", "ASC", LOWER_ALL, "user")),
+			LIST_AUDITED_SQL(COLS_USER, "user_id", "", ">", "ASC", LOWER_ALL, "user")),
 		VS_STMT("list_user_upcoming_audited", 10, false,
-			LIST_AUDITED_SQL("user_id", F_UPCOMING, ">", "ASC", LOWER_UPCOMING, "user")),
+			LIST_AUDITED_SQL(COLS_USER, "user_id", F_UPCOMING, ">", "ASC", LOWER_UPCOMING, "user")),
 		VS_STMT("list_user_past_audited", 10, false,
-			LIST_AUDITED_SQL("user_id", F_PAST, "<", "DESC", LOWER_ALL, "user")),
+			LIST_AUDITED_SQL(COLS_USER, "user_id", F_PAST, "<", "DESC", LOWER_ALL, "user")),
 	},
 };
 
 static struct vs_stmt aList[2][3] = {
 	{
-		VS_STMT("list_partner_all", 7, true, LIST_SQL("partner_id", "", ">", "ASC", LOWER_ALL)),
-		VS_STMT("list_partner_upcoming", 7, true, LIST_SQL("partner_id", F_UPCOMING, ">", "ASC", LOWER_UPCOMING)),
-		VS_STMT("list_partner_past", 7, true, LIST_SQL("partner_id", F_PAST, "<", "DESC", LOWER_ALL)),
+		VS_STMT("list_partner_all", 7, true, LIST_SQL(COLS_PARTNER_PLAIN, "partner_id", "", ">", "ASC", LOWER_ALL)),
+		VS_STMT("list_partner_upcoming", 7, true, LIST_SQL(COLS_PARTNER_PLAIN, "partner_id", F_UPCOMING, ">", "ASC", LOWER_UPCOMING)),
+		VS_STMT("list_partner_past", 7, true, LIST_SQL(COLS_PARTNER_PLAIN, "partner_id", F_PAST, "<", "DESC", LOWER_ALL)),
 	},
 	{
-		VS_STMT("list_user_all", 7, true, LIST_SQL("user_id", "", ">", "ASC", LOWER_ALL)),
-		VS_STMT("list_user_upcoming", 7, true, LIST_SQL("user_id", F_UPCOMING, ">", "ASC", LOWER_UPCOMING)),
-		VS_STMT("list_user_past", 7, true, LIST_SQL("user_id", F_PAST, "<", "DESC", LOWER_ALL)),
+		VS_STMT("list_user_all", 7, true, LIST_SQL(COLS_USER_PLAIN, "user_id", "", ">", "ASC", LOWER_ALL)),
+		VS_STMT("list_user_upcoming", 7, true, LIST_SQL(COLS_USER_PLAIN, "user_id", F_UPCOMING, ">", "ASC", LOWER_UPCOMING)),
+		VS_STMT("list_user_past", 7, true, LIST_SQL(COLS_USER_PLAIN, "user_id", F_PAST, "<", "DESC", LOWER_ALL)),
 	},
 };
 

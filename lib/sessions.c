@@ -342,8 +342,9 @@ enum vs_err vs_session_create(struct vs_db *db, const struct vs_view *v,
 
 /* ---- read --------------------------------------------------------------- */
 
+/* without attendance: its callers answer a client, or only decide on the row */
 static struct vs_stmt stGet = VS_STMT("session_get", 1, true,
-	"SELECT " SESSION_COLS SESSION_FROM " WHERE s.id = $1");
+	"SELECT " SESSION_COLS_NO_ATTENDANCE("s.partner_id", "s.user_id") SESSION_FROM " WHERE s.id = $1");
 
 /* Loads one row and decides whether the caller may do a to it. */
 static enum vs_err load(struct vs_db *db, const struct vs_view *v, int64_t iId, enum vs_action a,

@@ -44,6 +44,39 @@ test('the attendance record comes from real joins: partner, client and a guest, 
   assert.ok(!('attendance' in seen.json), 'the client sees no attendance record');
 });
 
+test('a session moved later after someone joined keeps its attendance record, in its read and in both lists', async () => {
+  const { partner, client } = await practice();
+  const set = await api('PUT', `/api/partners/${partner.id}/settings`, { body: { cancel_notice_hours: 36 }, token: partner.token });
+  assert.equal(set.status, 200, set.text);
+  const s = await newSession(partner, client);
+  openNow(s.id, 60);
+  assert.equal((await join(partner, s.id)).status, 200);
+  const later = Date.now() + 9 * 86400e3 - ((Date.now() + 9 * 86400e3) % 3600e3);
+  const moved = await put(s.id, { session_date: iso(later) }, partner.token);
+  assert.equal(moved.status, 200, moved.text);
+  assert.equal(moved.json.session_date, iso(later));
+  assert.deepEqual(moved.json.attendance.map((a) => a.role), ['partner'], 'the answer to the move');
+
+  const one = await api('GET', `/api/video-sessions/${s.id}`, { token: partner.token });
+  assert.deepEqual(one.json.attendance.map((a) => a.role), ['partner'], 'the read');
+  assert.equal(one.json.cancellation.notice_hours, 36, 'the partner’s own notice period');
+  for (const path of [`/api/partners/${partner.id}/video-sessions?when=upcoming`, `/api/users/${client.id}/video-sessions?when=upcoming`]) {
+    const l = await api('GET', path, { token: partner.token });
+    assert.equal(l.status, 200, l.text);
+    const row = l.json.video_sessions.find((x) => x.id === s.id);
+    assert.ok(row, `${path} lists the session`);
+    assert.deepEqual(row.attendance.map((a) => a.role), ['partner'], path);
+    assert.equal(row.partner.name, one.json.partner.name, path);
+    assert.equal(row.user.name, one.json.user.name, path);
+    assert.equal(row.cancellation.notice_hours, one.json.cancellation.notice_hours, path);
+  }
+  const own = await api('GET', `/api/users/${client.id}/video-sessions?when=upcoming`, { token: client.token });
+  const mine = own.json.video_sessions.find((x) => x.id === s.id);
+  assert.ok(mine && !('attendance' in mine), 'the client’s own list carries no attendance');
+  assert.equal(mine.partner.name, one.json.partner.name);
+  assert.equal(mine.cancellation.notice_hours, one.json.cancellation.notice_hours);
+});
+
 test('the outcome is marked after the end only; no-shows are counted per client; bad values change nothing', async () => {
   const { partner, client } = await practice();
   const o = await outsiders();
