@@ -3,7 +3,9 @@
  *
  * Invariants: a hint has one canonical spelling (decimal numbers without
  * leading zeros, lower-case hex), so the check is a plain recomputation and
- * a constant-time compare; the derived key and MACs stay on the stack.
+ * a constant-time compare; MACs stay on the stack. The server's derived key
+ * is kept in one HMAC context for the life of the process (join_url is made
+ * for every row of every list); hints are checked with a key derived anew.
  */
 #include <stdio.h>
 #include <string.h>
@@ -17,32 +19,45 @@
 #define JOIN_HINT_LABEL "vsession join hint v1"
 #define JOIN_HINT_MAC_HEX 32
 
-static const unsigned char *pHintSecret;
-static size_t nHintSecret;
+/* the server's hint key, derived once per process (vs_join_hints_use_secret) */
+static struct vs_keyed_mac *pHintMac;
 
-/* "<id>.<exp>" into zBody and its MAC (JOIN_HINT_MAC_HEX hex digits) into zMac. */
-static bool hint_parts(const unsigned char *pSecret, size_t nSecret, int64_t iId, int64_t iExpSec,
-		       char *zBody, size_t nBody, char zMac[VS_KEYED_HASH_HEX])
+/*
+ * "<id>.<exp>" into zBody and its MAC (JOIN_HINT_MAC_HEX hex digits) into
+ * zMac: under pKept when it is not NULL (the server's derived key), else
+ * under the key derived from pSecret now.
+ */
+static bool hint_parts(const unsigned char *pSecret, size_t nSecret, struct vs_keyed_mac *pKept, int64_t iId,
+		       int64_t iExpSec, char *zBody, size_t nBody, char zMac[VS_KEYED_HASH_HEX])
 {
 	int n = snprintf(zBody, nBody, "%lld.%lld", (long long)iId, (long long)iExpSec);
 
 	if (iId <= 0 || iExpSec <= 0 || n < 0 || (size_t)n >= nBody)
 		return false;
-	vs_keyed_hash_hex(pSecret, nSecret, JOIN_HINT_LABEL, zBody, (size_t)n, zMac);
+	if (pKept != NULL)
+		vs_keyed_mac_hex(pKept, zBody, (size_t)n, zMac);
+	else
+		vs_keyed_hash_hex(pSecret, nSecret, JOIN_HINT_LABEL, zBody, (size_t)n, zMac);
 	return zMac[0] != '\0';
 }
 
-bool vs_join_hint_make(const unsigned char *pSecret, size_t nSecret, int64_t iId, int64_t iExpSec,
-		       char zOut[VS_JOIN_HINT_MAX])
+static bool hint_make(const unsigned char *pSecret, size_t nSecret, struct vs_keyed_mac *pKept, int64_t iId,
+		      int64_t iExpSec, char zOut[VS_JOIN_HINT_MAX])
 {
 	char zBody[48], zMac[VS_KEYED_HASH_HEX];
-	bool bOk = hint_parts(pSecret, nSecret, iId, iExpSec, zBody, sizeof(zBody), zMac);
+	bool bOk = hint_parts(pSecret, nSecret, pKept, iId, iExpSec, zBody, sizeof(zBody), zMac);
 
 	zOut[0] = '\0';
 	if (bOk)
 		snprintf(zOut, VS_JOIN_HINT_MAX, "%s.%.*s", zBody, JOIN_HINT_MAC_HEX, zMac);
 	explicit_bzero(zMac, sizeof(zMac));
 	return bOk;
+}
+
+bool vs_join_hint_make(const unsigned char *pSecret, size_t nSecret, int64_t iId, int64_t iExpSec,
+		       char zOut[VS_JOIN_HINT_MAX])
+{
+	return hint_make(pSecret, nSecret, NULL, iId, iExpSec, zOut);
 }
 
 /* The decimal at z[0..n) without sign or leading zeros, at most 18 digits; -1 otherwise. */
@@ -77,7 +92,7 @@ bool vs_join_hint_check(const unsigned char *pSecret, size_t nSecret, const char
 	iExp = canonical_decimal(zDot1 + 1, (size_t)(zDot2 - zDot1 - 1));
 	if (iId <= 0 || iExp <= 0 || (size_t)(z + n - zDot2 - 1) != JOIN_HINT_MAC_HEX)
 		return false;
-	if (!hint_parts(pSecret, nSecret, iId, iExp, zBody, sizeof(zBody), zMac))
+	if (!hint_parts(pSecret, nSecret, NULL, iId, iExp, zBody, sizeof(zBody), zMac))
 		return false;
 	bOk = vs_ct_equal(zMac, zDot2 + 1, JOIN_HINT_MAC_HEX) && iExp > iNowSec;
 	explicit_bzero(zMac, sizeof(zMac));
@@ -88,8 +103,8 @@ bool vs_join_hint_check(const unsigned char *pSecret, size_t nSecret, const char
 
 void vs_join_hints_use_secret(const unsigned char *pSecret, size_t nSecret)
 {
-	pHintSecret = pSecret;
-	nHintSecret = nSecret;
+	vs_keyed_mac_free(pHintMac);
+	pHintMac = pSecret != NULL ? vs_keyed_mac_new(pSecret, nSecret, JOIN_HINT_LABEL) : NULL;
 }
 
 void vs_join_url(struct vs_buf *b, const char *zPublicUrl, int64_t iId, int64_t iEndUs)
@@ -100,7 +115,7 @@ void vs_join_url(struct vs_buf *b, const char *zPublicUrl, int64_t iId, int64_t 
 	vs_buf_puts(b, zPublicUrl);
 	vs_buf_puts(b, "/join/");
 	vs_buf_put_i64(b, iId);
-	if (pHintSecret != NULL && vs_join_hint_make(pHintSecret, nHintSecret, iId, iEndUs / VS_US_PER_SEC, zHint)) {
+	if (pHintMac != NULL && hint_make(NULL, 0, pHintMac, iId, iEndUs / VS_US_PER_SEC, zHint)) {
 		vs_buf_puts(b, "?hint=");
 		vs_buf_puts(b, zHint);
 	}

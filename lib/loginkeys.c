@@ -10,8 +10,10 @@
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include <openssl/core_names.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
@@ -55,6 +57,56 @@ void vs_keyed_hash_hex(const unsigned char *pSecret, size_t nSecret, const char 
 	if (keyed_mac(pSecret, nSecret, zLabel, pData, nData, aMac))
 		to_hex(aMac, sizeof(aMac), zHex);
 	explicit_bzero(aMac, sizeof(aMac));
+}
+
+struct vs_keyed_mac {
+	EVP_MAC *pMac;
+	EVP_MAC_CTX *pCtx;   /* holds the derived key; re-initialised per hash */
+};
+
+struct vs_keyed_mac *vs_keyed_mac_new(const unsigned char *pSecret, size_t nSecret, const char *zLabel)
+{
+	unsigned char aKey[EVP_MAX_MD_SIZE];
+	unsigned int nKey = 0;
+	char zDigest[] = "SHA256";
+	OSSL_PARAM aParam[2] = { OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, zDigest, 0),
+				 OSSL_PARAM_construct_end() };
+	struct vs_keyed_mac *k = calloc(1, sizeof(*k));
+	bool bOk = k != NULL &&
+		   HMAC(EVP_sha256(), pSecret, (int)nSecret, (const unsigned char *)zLabel, strlen(zLabel), aKey,
+			&nKey) != NULL && nKey == 32 &&
+		   (k->pMac = EVP_MAC_fetch(NULL, "HMAC", NULL)) != NULL &&
+		   (k->pCtx = EVP_MAC_CTX_new(k->pMac)) != NULL && EVP_MAC_init(k->pCtx, aKey, nKey, aParam) == 1;
+
+	explicit_bzero(aKey, sizeof(aKey));
+	if (!bOk) {
+		vs_keyed_mac_free(k);
+		return NULL;
+	}
+	return k;
+}
+
+void vs_keyed_mac_hex(struct vs_keyed_mac *k, const void *pData, size_t nData, char zHex[VS_KEYED_HASH_HEX])
+{
+	unsigned char aMac[EVP_MAX_MD_SIZE];
+	size_t nMac = 0;
+
+	zHex[0] = '\0';
+	/* a NULL key keeps the one set by vs_keyed_mac_new */
+	if (k != NULL && EVP_MAC_init(k->pCtx, NULL, 0, NULL) == 1 &&
+	    EVP_MAC_update(k->pCtx, pData, nData) == 1 &&
+	    EVP_MAC_final(k->pCtx, aMac, &nMac, sizeof(aMac)) == 1 && nMac == 32)
+		to_hex(aMac, 32, zHex);
+	explicit_bzero(aMac, sizeof(aMac));
+}
+
+void vs_keyed_mac_free(struct vs_keyed_mac *k)
+{
+	if (k == NULL)
+		return;
+	EVP_MAC_CTX_free(k->pCtx);
+	EVP_MAC_free(k->pMac);
+	free(k);
 }
 
 void vs_login_name_hash(const unsigned char *pSecret, size_t nSecret, const char *zName,

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "unit.h"
+#include "vsession/buf.h"
 #include "vsession/joinhints.h"
 
 static const unsigned char aSecret[] = "0123456789abcdef0123456789abcdef-test-secret";
@@ -112,11 +113,37 @@ static void another_secret_neither_makes_nor_accepts_the_hint(void)
 	CHECK_STR(z, "");
 }
 
+/* join_url, made with the key the process derived once, carries the same hint; none without a secret */
+static void join_url_carries_the_same_hint(void)
+{
+	struct vs_buf b = VS_BUF_INIT;
+	char z[VS_JOIN_HINT_MAX], zWant[200];
+
+	for (int64_t iId = 1; iId <= 3; iId++) {
+		vs_join_hints_use_secret(SECRET);
+		vs_buf_reset(&b);
+		vs_join_url(&b, "https://v.test", iId, EXP * 1000000);
+		CHECK(vs_join_hint_make(SECRET, iId, EXP, z));
+		snprintf(zWant, sizeof(zWant), "\"https://v.test/join/%lld?hint=%s\"", (long long)iId, z);
+		CHECK_STR(vs_buf_str(&b), zWant);
+	}
+	vs_join_hints_use_secret(OTHER);
+	vs_buf_reset(&b);
+	vs_join_url(&b, "https://v.test", 1, EXP * 1000000);
+	CHECK(strstr(vs_buf_str(&b), z) == NULL);
+	vs_join_hints_use_secret(NULL, 0);
+	vs_buf_reset(&b);
+	vs_join_url(&b, "https://v.test", 1, EXP * 1000000);
+	CHECK_STR(vs_buf_str(&b), "\"https://v.test/join/1\"");
+	vs_buf_free(&b);
+}
+
 int main(void)
 {
 	a_hint_round_trips_and_names_its_session();
 	an_expired_hint_is_refused();
 	a_tampered_hint_is_refused();
 	another_secret_neither_makes_nor_accepts_the_hint();
+	join_url_carries_the_same_hint();
 	return unit_summary("joinhints");
 }

@@ -37,9 +37,9 @@ bool vs_join_hint_check(const unsigned char *pSecret, size_t nSecret, const char
 			int64_t iNowSec, int64_t *piId);
 
 /*
- * The secret the session objects' join_url is signed with, kept by pointer
- * (the configuration outlives every request); set once when a process
- * starts. Without it join_url is the bare join page.
+ * The secret the session objects' join_url is signed with; set once when a
+ * process starts, which derives the hint key once for all of its requests.
+ * Without it (or NULL) join_url is the bare join page.
  */
 void vs_join_hints_use_secret(const unsigned char *pSecret, size_t nSecret);
 
