@@ -27,17 +27,35 @@ static struct vs_keyed_mac *pHintMac;
  * zMac: under pKept when it is not NULL (the server's derived key), else
  * under the key derived from pSecret now.
  */
+/* The decimal digits of v > 0 at z (room for 19); their count. */
+static size_t put_decimal(char *z, int64_t v)
+{
+	char a[20];
+	size_t n = 0, i;
+
+	do
+		a[n++] = (char)('0' + v % 10);
+	while ((v /= 10) > 0);
+	for (i = 0; i < n; i++)
+		z[i] = a[n - 1 - i];
+	return n;
+}
+
 static bool hint_parts(const unsigned char *pSecret, size_t nSecret, struct vs_keyed_mac *pKept, int64_t iId,
 		       int64_t iExpSec, char *zBody, size_t nBody, char zMac[VS_KEYED_HASH_HEX])
 {
-	int n = snprintf(zBody, nBody, "%lld.%lld", (long long)iId, (long long)iExpSec);
+	size_t n;
 
-	if (iId <= 0 || iExpSec <= 0 || n < 0 || (size_t)n >= nBody)
+	if (iId <= 0 || iExpSec <= 0 || nBody < 41)  /* two decimals, a dot and a NUL */
 		return false;
+	n = put_decimal(zBody, iId);
+	zBody[n++] = '.';
+	n += put_decimal(zBody + n, iExpSec);
+	zBody[n] = '\0';
 	if (pKept != NULL)
-		vs_keyed_mac_hex(pKept, zBody, (size_t)n, zMac);
+		vs_keyed_mac_hex(pKept, zBody, n, zMac);
 	else
-		vs_keyed_hash_hex(pSecret, nSecret, JOIN_HINT_LABEL, zBody, (size_t)n, zMac);
+		vs_keyed_hash_hex(pSecret, nSecret, JOIN_HINT_LABEL, zBody, n, zMac);
 	return zMac[0] != '\0';
 }
 
@@ -48,8 +66,13 @@ static bool hint_make(const unsigned char *pSecret, size_t nSecret, struct vs_ke
 	bool bOk = hint_parts(pSecret, nSecret, pKept, iId, iExpSec, zBody, sizeof(zBody), zMac);
 
 	zOut[0] = '\0';
-	if (bOk)
-		snprintf(zOut, VS_JOIN_HINT_MAX, "%s.%.*s", zBody, JOIN_HINT_MAC_HEX, zMac);
+	if (bOk) {  /* "<body>.<MAC cut to JOIN_HINT_MAC_HEX digits>"; fits: 40 + 1 + 32 < VS_JOIN_HINT_MAX */
+		size_t n = strlen(zBody);
+		zOut[n] = '.';
+		memcpy(zOut, zBody, n);
+		memcpy(zOut + n + 1, zMac, JOIN_HINT_MAC_HEX);
+		zOut[n + 1 + JOIN_HINT_MAC_HEX] = '\0';
+	}
 	explicit_bzero(zMac, sizeof(zMac));
 	return bOk;
 }

@@ -68,13 +68,22 @@ enum vs_err vs_json_str(struct vs_buf *b, const char *z)
 
 enum vs_err vs_json_key(struct vs_buf *b, const char *key, bool first)
 {
-	enum vs_err rc;
+	size_t n = strlen(key);
+	char *z;
 
-	if (!first && (rc = vs_buf_putc(b, ',')) != VS_OK)
-		return rc;
-	if ((rc = vs_json_str(b, key)) != VS_OK)
-		return rc;
-	return vs_buf_putc(b, ':');
+	if (vs_buf_reserve(b, n + 4) != VS_OK)
+		return VS_ERR_NOMEM;
+	z = b->zData + b->nLen;
+	if (!first)
+		*z++ = ',';
+	*z++ = '"';
+	memcpy(z, key, n);
+	z += n;
+	*z++ = '"';
+	*z++ = ':';
+	*z = '\0';
+	b->nLen = (size_t)(z - b->zData);
+	return VS_OK;
 }
 
 enum vs_err vs_json_i64(struct vs_buf *b, int64_t v)

@@ -16,7 +16,11 @@
 /* "..." with escaping; z may be NULL, which writes null. */
 enum vs_err vs_json_str(struct vs_buf *b, const char *z);
 enum vs_err vs_json_strn(struct vs_buf *b, const char *z, size_t n);
-/* "key": with a leading comma unless first is true. */
+/*
+ * "key": with a leading comma unless first is true. Keys are the program's
+ * own literals (plain ASCII names), written as they are, without escaping:
+ * a row of a list writes some thirty of them.
+ */
 enum vs_err vs_json_key(struct vs_buf *b, const char *key, bool first);
 enum vs_err vs_json_i64(struct vs_buf *b, int64_t v);
 enum vs_err vs_json_bool(struct vs_buf *b, bool v);
