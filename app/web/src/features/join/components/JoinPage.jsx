@@ -21,7 +21,7 @@ import { joinState, liveStatus } from '../../../utils/sessions.js';
 import {
   browserTimeZone,
   formatCountdown,
-  formatDateTime,
+  formatDate,
   formatDuration,
   formatTime,
   formatTimeRange,
@@ -80,7 +80,7 @@ export function SessionDetails({ session, tz, now }) {
         <div>
           <dt>When</dt>
           <dd data-testid="join-when">
-            {formatDateTime(session.session_date, tz)}
+            {formatDate(session.session_date, tz)}
             <br />
             <span className="muted">
               {formatTimeRange(session.session_date, session.end_date, tz)} · {formatDuration(session.duration_minutes)}
@@ -438,7 +438,7 @@ export function GuestJoin({ invite }) {
             <div>
               <dt>When</dt>
               <dd data-testid="guest-when">
-                {formatDateTime(info.session_date, tz)}
+                {formatDate(info.session_date, tz)}
                 <br />
                 <span className="muted">
                   {formatTimeRange(info.session_date, info.end_date, tz)} · {formatDuration(info.duration_minutes)}

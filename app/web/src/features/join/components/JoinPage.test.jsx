@@ -75,6 +75,10 @@ describe('join page (logged in)', () => {
 
     expect(await screen.findByRole('heading', { level: 1, name: 'Weekly check-in' })).toBeInTheDocument();
     expect(screen.getByTestId('join-when')).toHaveTextContent('(America/New_York)');
+    // the day, then the times once: "Tue 1 Dec 2026 / 10:00–10:50 (America/New_York) · 50 min"
+    const when = screen.getByTestId('join-when').textContent;
+    expect(when.match(/\(America\/New_York\)/g)).toHaveLength(1);
+    expect(when).toMatch(/^\w{3} \d{1,2} \w{3} \d{4}\d{2}:\d{2}–\d{2}:\d{2} /);
     const input = await screen.findByLabelText('Session password');
     expect(input).toHaveAttribute('inputmode', 'numeric');
     expect(input).toHaveAttribute('autocomplete', 'one-time-code');
