@@ -22,65 +22,29 @@
 /* the server's hint key, derived once per process (vs_join_hints_use_secret) */
 static struct vs_keyed_mac *pHintMac;
 
-/*
- * "<id>.<exp>" into zBody and its MAC (JOIN_HINT_MAC_HEX hex digits) into
- * zMac: under pKept when it is not NULL (the server's derived key), else
- * under the key derived from pSecret now.
- */
-/* The decimal digits of v > 0 at z (room for 19); their count. */
-static size_t put_decimal(char *z, int64_t v)
+/* "<id>.<exp>" into zBody and its MAC (JOIN_HINT_MAC_HEX hex digits) into zMac. */
+static bool hint_parts(const unsigned char *pSecret, size_t nSecret, int64_t iId, int64_t iExpSec,
+		       char *zBody, size_t nBody, char zMac[VS_KEYED_HASH_HEX])
 {
-	char a[20];
-	size_t n = 0, i;
+	int n = snprintf(zBody, nBody, "%lld.%lld", (long long)iId, (long long)iExpSec);
 
-	do
-		a[n++] = (char)('0' + v % 10);
-	while ((v /= 10) > 0);
-	for (i = 0; i < n; i++)
-		z[i] = a[n - 1 - i];
-	return n;
-}
-
-static bool hint_parts(const unsigned char *pSecret, size_t nSecret, struct vs_keyed_mac *pKept, int64_t iId,
-		       int64_t iExpSec, char *zBody, size_t nBody, char zMac[VS_KEYED_HASH_HEX])
-{
-	size_t n;
-
-	if (iId <= 0 || iExpSec <= 0 || nBody < 41)  /* two decimals, a dot and a NUL */
+	if (iId <= 0 || iExpSec <= 0 || n < 0 || (size_t)n >= nBody)
 		return false;
-	n = put_decimal(zBody, iId);
-	zBody[n++] = '.';
-	n += put_decimal(zBody + n, iExpSec);
-	zBody[n] = '\0';
-	if (pKept != NULL)
-		vs_keyed_mac_hex(pKept, zBody, n, zMac);
-	else
-		vs_keyed_hash_hex(pSecret, nSecret, JOIN_HINT_LABEL, zBody, n, zMac);
+	vs_keyed_hash_hex(pSecret, nSecret, JOIN_HINT_LABEL, zBody, (size_t)n, zMac);
 	return zMac[0] != '\0';
-}
-
-static bool hint_make(const unsigned char *pSecret, size_t nSecret, struct vs_keyed_mac *pKept, int64_t iId,
-		      int64_t iExpSec, char zOut[VS_JOIN_HINT_MAX])
-{
-	char zBody[48], zMac[VS_KEYED_HASH_HEX];
-	bool bOk = hint_parts(pSecret, nSecret, pKept, iId, iExpSec, zBody, sizeof(zBody), zMac);
-
-	zOut[0] = '\0';
-	if (bOk) {  /* "<body>.<MAC cut to JOIN_HINT_MAC_HEX digits>"; fits: 40 + 1 + 32 < VS_JOIN_HINT_MAX */
-		size_t n = strlen(zBody);
-		zOut[n] = '.';
-		memcpy(zOut, zBody, n);
-		memcpy(zOut + n + 1, zMac, JOIN_HINT_MAC_HEX);
-		zOut[n + 1 + JOIN_HINT_MAC_HEX] = '\0';
-	}
-	explicit_bzero(zMac, sizeof(zMac));
-	return bOk;
 }
 
 bool vs_join_hint_make(const unsigned char *pSecret, size_t nSecret, int64_t iId, int64_t iExpSec,
 		       char zOut[VS_JOIN_HINT_MAX])
 {
-	return hint_make(pSecret, nSecret, NULL, iId, iExpSec, zOut);
+	char zBody[48], zMac[VS_KEYED_HASH_HEX];
+	bool bOk = hint_parts(pSecret, nSecret, iId, iExpSec, zBody, sizeof(zBody), zMac);
+
+	zOut[0] = '\0';
+	if (bOk)
+		snprintf(zOut, VS_JOIN_HINT_MAX, "%s.%.*s", zBody, JOIN_HINT_MAC_HEX, zMac);
+	explicit_bzero(zMac, sizeof(zMac));
+	return bOk;
 }
 
 /* The decimal at z[0..n) without sign or leading zeros, at most 18 digits; -1 otherwise. */
@@ -115,7 +79,7 @@ bool vs_join_hint_check(const unsigned char *pSecret, size_t nSecret, const char
 	iExp = canonical_decimal(zDot1 + 1, (size_t)(zDot2 - zDot1 - 1));
 	if (iId <= 0 || iExp <= 0 || (size_t)(z + n - zDot2 - 1) != JOIN_HINT_MAC_HEX)
 		return false;
-	if (!hint_parts(pSecret, nSecret, NULL, iId, iExp, zBody, sizeof(zBody), zMac))
+	if (!hint_parts(pSecret, nSecret, iId, iExp, zBody, sizeof(zBody), zMac))
 		return false;
 	bOk = vs_ct_equal(zMac, zDot2 + 1, JOIN_HINT_MAC_HEX) && iExp > iNowSec;
 	explicit_bzero(zMac, sizeof(zMac));
@@ -132,15 +96,33 @@ void vs_join_hints_use_secret(const unsigned char *pSecret, size_t nSecret)
 
 void vs_join_url(struct vs_buf *b, const char *zPublicUrl, int64_t iId, int64_t iEndUs)
 {
-	char zHint[VS_JOIN_HINT_MAX];
+	int64_t iExp = iEndUs / VS_US_PER_SEC;
+	char zMac[VS_KEYED_HASH_HEX];
+	size_t iHint, iBody;
 
 	vs_buf_putc(b, '"');
 	vs_buf_puts(b, zPublicUrl);
 	vs_buf_puts(b, "/join/");
 	vs_buf_put_i64(b, iId);
-	if (pHintMac != NULL && hint_make(NULL, 0, pHintMac, iId, iEndUs / VS_US_PER_SEC, zHint)) {
+	if (pHintMac != NULL && iId > 0 && iExp > 0) {
+		/* the hint's body is written in place and its MAC taken over those bytes */
+		iHint = b->nLen;
 		vs_buf_puts(b, "?hint=");
-		vs_buf_puts(b, zHint);
+		iBody = b->nLen;
+		vs_buf_put_i64(b, iId);
+		vs_buf_putc(b, '.');
+		vs_buf_put_i64(b, iExp);
+		if (b->bFailed)
+			return;
+		vs_keyed_mac_hex(pHintMac, b->zData + iBody, b->nLen - iBody, zMac);
+		if (zMac[0] != '\0') {
+			vs_buf_putc(b, '.');
+			vs_buf_append(b, zMac, JOIN_HINT_MAC_HEX);
+		} else {  /* no MAC, no hint: the bare join page */
+			b->nLen = iHint;
+			b->zData[iHint] = '\0';
+		}
+		explicit_bzero(zMac, sizeof(zMac));
 	}
 	vs_buf_putc(b, '"');
 }

@@ -33,17 +33,26 @@ static void to_hex(const unsigned char *p, size_t n, char *zOut)
 	zOut[2 * n] = '\0';
 }
 
+/* The key for zLabel, HMAC-SHA256(secret, label), into aKey (32 bytes); false when OpenSSL fails. */
+static bool derive_key(const unsigned char *pSecret, size_t nSecret, const char *zLabel,
+		       unsigned char aKey[EVP_MAX_MD_SIZE])
+{
+	unsigned int nKey = 0;
+
+	return HMAC(EVP_sha256(), pSecret, (int)nSecret, (const unsigned char *)zLabel, strlen(zLabel), aKey,
+		    &nKey) != NULL && nKey == 32;
+}
+
 /* HMAC-SHA256 under the key derived with zLabel; false when OpenSSL fails. */
 static bool keyed_mac(const unsigned char *pSecret, size_t nSecret, const char *zLabel,
 		      const void *pData, size_t nData, unsigned char aMac[32])
 {
 	unsigned char aKey[EVP_MAX_MD_SIZE];
-	unsigned int nKey = 0, nMac = 0;
+	unsigned int nMac = 0;
 	bool bOk;
 
-	bOk = HMAC(EVP_sha256(), pSecret, (int)nSecret, (const unsigned char *)zLabel, strlen(zLabel),
-		   aKey, &nKey) != NULL && nKey == 32 &&
-	      HMAC(EVP_sha256(), aKey, (int)nKey, pData, nData, aMac, &nMac) != NULL && nMac == 32;
+	bOk = derive_key(pSecret, nSecret, zLabel, aKey) &&
+	      HMAC(EVP_sha256(), aKey, 32, pData, nData, aMac, &nMac) != NULL && nMac == 32;
 	explicit_bzero(aKey, sizeof(aKey));
 	return bOk;
 }
@@ -67,16 +76,13 @@ struct vs_keyed_mac {
 struct vs_keyed_mac *vs_keyed_mac_new(const unsigned char *pSecret, size_t nSecret, const char *zLabel)
 {
 	unsigned char aKey[EVP_MAX_MD_SIZE];
-	unsigned int nKey = 0;
 	char zDigest[] = "SHA256";
 	OSSL_PARAM aParam[2] = { OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, zDigest, 0),
 				 OSSL_PARAM_construct_end() };
 	struct vs_keyed_mac *k = calloc(1, sizeof(*k));
-	bool bOk = k != NULL &&
-		   HMAC(EVP_sha256(), pSecret, (int)nSecret, (const unsigned char *)zLabel, strlen(zLabel), aKey,
-			&nKey) != NULL && nKey == 32 &&
+	bool bOk = k != NULL && derive_key(pSecret, nSecret, zLabel, aKey) &&
 		   (k->pMac = EVP_MAC_fetch(NULL, "HMAC", NULL)) != NULL &&
-		   (k->pCtx = EVP_MAC_CTX_new(k->pMac)) != NULL && EVP_MAC_init(k->pCtx, aKey, nKey, aParam) == 1;
+		   (k->pCtx = EVP_MAC_CTX_new(k->pMac)) != NULL && EVP_MAC_init(k->pCtx, aKey, 32, aParam) == 1;
 
 	explicit_bzero(aKey, sizeof(aKey));
 	if (!bOk) {
