@@ -16,8 +16,11 @@ describe('calendar: select a slot', { skip }, () => {
 
   async function dragSlot(page, weekday, from, to) {
     const cal = page.locator('[data-testid="calendar"]');
-    // The day grid opens scrolled to an hour before now (720 px tall), so
-    // after about 11:00 in the partner's zone the 10:00 row is above the view.
+    // The day grid opens scrolled to an hour before now (720 px tall): after
+    // about 11:00 in the partner's zone the 10:00 row is above the view, and
+    // shortly after midnight the 13:00 row is below it. Bring the end of the
+    // drag into view, then its start (which then moves only if it must).
+    await cal.getByText(to, { exact: true }).first().scrollIntoViewIfNeeded();
     await cal.getByText(from, { exact: true }).first().scrollIntoViewIfNeeded();
     const head = await cal.getByText(new RegExp(`^${weekday} \\d+$`)).first().boundingBox();
     const a = await cal.getByText(from, { exact: true }).first().boundingBox();
