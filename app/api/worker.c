@@ -116,6 +116,25 @@ static bool read_body(FCGX_Request *fr, struct vs_buf *pBody, size_t nWant)
 	return true;
 }
 
+/*
+ * Reads what is left of the request's input, up to the end of its FCGI_STDIN
+ * stream, and tells whether that end was reached without an error. Without
+ * FCGI_KEEP_CONN nginx sends nothing after that end, so the connection then
+ * has no unread input and a plain close() cannot make the kernel answer with
+ * a reset that would cut the answer short. libfcgi's own close does not know
+ * this: it shuts the socket down and waits in select() until nginx closes its
+ * end, a round of sleeping and waking per request while the worker could be
+ * serving the next. A request whose input did not end cleanly keeps that close.
+ */
+static bool input_drained(FCGX_Request *fr)
+{
+	char aTrash[1024];
+
+	while (FCGX_GetStr(aTrash, (int)sizeof(aTrash), fr->in) > 0)
+		;
+	return FCGX_HasSeenEOF(fr->in) == EOF && FCGX_GetError(fr->in) == 0;
+}
+
 /* The answer when the body or headers lost an append: nothing of them is sent. */
 static const char zIncomplete[] =
 	"{\"error\":{\"code\":\"internal\",\"message\":\"Something went wrong on our side.\"}}";
@@ -357,6 +376,8 @@ static void serve_one(FCGX_Request *fr, struct vs_ctx *ctx, struct vs_buf *body,
 		cJSON_Delete(req->pJson);
 		req->pJson = NULL;
 	}
+	if (input_drained(fr))
+		(void)FCGX_Detach(fr); /* FCGX_Finish_r then closes the fd without the wait */
 	FCGX_Finish_r(fr);
 	pSlot->iRequestStartUs = 0;
 	pSlot->iRoute = -1;

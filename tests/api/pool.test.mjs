@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import net from 'node:net';
 import path from 'node:path';
 import { sleep, sql } from './lib.mjs';
 import { request, conninfoAs } from './helpers-extra.mjs';
@@ -283,6 +284,111 @@ test('a bad or missing setting stops the program at start with exit 1 and one li
     assert.equal(ok.status, 124, `the valid settings did not keep the server running: ${ok.status} ${ok.stderr}`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+// ---- the end of a request ---------------------------------------------------------------------------
+
+// One FastCGI record: version 1, type, request id 1, content, no padding.
+function record(type, content = Buffer.alloc(0)) {
+  const h = Buffer.from([1, type, 0, 1, content.length >> 8, content.length & 0xff, 0, 0]);
+  return Buffer.concat([h, content]);
+}
+
+function pairs(params) {
+  const out = [];
+  for (const [k, v] of Object.entries(params)) {
+    const kb = Buffer.from(k), vb = Buffer.from(v);
+    for (const b of [kb, vb]) {
+      if (b.length < 128) out.push(Buffer.from([b.length]));
+      else { const l = Buffer.alloc(4); l.writeUInt32BE(b.length | 0x80000000); out.push(l); }
+    }
+    out.push(kb, vb);
+  }
+  return Buffer.concat(out);
+}
+
+// A request as nginx sends it without fastcgi_keep_conn: BEGIN_REQUEST (responder, flags 0),
+// the params, their empty record, the body in records of at most 32 KiB, the empty FCGI_STDIN.
+function fcgiRequest(method, uri, body = Buffer.alloc(0)) {
+  const parts = [record(1, Buffer.from([0, 1, 0, 0, 0, 0, 0, 0]))];
+  parts.push(record(4, pairs({
+    REQUEST_METHOD: method, REQUEST_URI: uri, REMOTE_ADDR: '127.0.0.1', REQUEST_ID: 'closetest',
+    CONTENT_TYPE: 'application/json', CONTENT_LENGTH: String(body.length),
+  })), record(4));
+  for (let i = 0; i < body.length; i += 32768) parts.push(record(5, body.subarray(i, i + 32768)));
+  parts.push(record(5));
+  return Buffer.concat(parts);
+}
+
+// Sends one request on a new connection and never closes or half-closes it, as a web server busy
+// elsewhere may not. Resolves when the answer's END_REQUEST has come: {status, body, ms, closed},
+// where closed resolves with the ms at which the worker closed its end (or null after 3 s).
+function rawFastcgi(sock, req) {
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const c = net.connect({ path: sock, allowHalfOpen: true });
+    let buf = Buffer.alloc(0), stdout = Buffer.alloc(0), done = false;
+    const closed = new Promise((res) => {
+      c.on('end', () => res(performance.now() - t0));
+      setTimeout(() => res(null), 3000);
+    });
+    c.on('error', reject);
+    c.on('data', (d) => {
+      buf = Buffer.concat([buf, d]);
+      while (buf.length >= 8) {
+        const len = buf.readUInt16BE(4), pad = buf[6];
+        if (buf.length < 8 + len + pad) break;
+        const type = buf[1], content = buf.subarray(8, 8 + len);
+        buf = buf.subarray(8 + len + pad);
+        if (type === 6) stdout = Buffer.concat([stdout, content]);
+        if (type === 3 && !done) {
+          done = true;
+          const text = stdout.toString();
+          const m = /^Status: (\d+)/m.exec(text);
+          resolve({ status: m ? Number(m[1]) : 0, body: text.split(/\r?\n\r?\n/).slice(1).join('\n\n'), ms: performance.now() - t0, closed, socket: c });
+        }
+      }
+    });
+    c.write(req);
+  });
+}
+
+test('a worker closes its end of a finished request at once: a web server slow to close does not hold it', async (t) => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'vsession-pool-'));
+  const sock = path.join(dir, 'x.sock');
+  // One worker, so a worker held by the first connection would make the second one wait.
+  const master = spawn(API_BIN, [], { env: privateEnv(dir, { VSESSION_WORKERS: '1' }), stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  master.stderr.on('data', (c) => { stderr += c; });
+  const open = [];
+  t.after(() => {
+    for (const c of open) c.destroy();
+    for (const p of [master.pid, ...children(master.pid)]) if (alive(p)) { try { process.kill(p, 'SIGKILL'); } catch { /* gone */ } }
+    rmSync(dir, { recursive: true, force: true });
+  });
+  await waitFor('the socket', () => existsSync(sock), 5000);
+  await waitFor('a worker', () => children(master.pid).length === 1, 5000);
+
+  // A request whose body the route never reads (health takes no body): the worker reads the rest
+  // of the input itself before it closes, so nothing unread is left on the connection.
+  const cases = [
+    ['GET', '/api/health', Buffer.alloc(0), 200],
+    ['GET', '/api/health', Buffer.alloc(0), 200],
+    ['POST', '/api/health', Buffer.from(JSON.stringify({ pad: 'x'.repeat(60000) })), 405],
+    ['GET', '/api/health', Buffer.alloc(0), 200],
+  ];
+  for (const [method, uri, body, want] of cases) {
+    const r = await rawFastcgi(sock, fcgiRequest(method, uri, body));
+    open.push(r.socket);
+    const what = `${method} ${uri} with ${body.length} bytes of body, after ${open.length - 1} connections left open`;
+    assert.equal(r.status, want, `${what}: ${r.body}\n${stderr}`);
+    assert.ok(r.body.trim().startsWith('{') && JSON.parse(r.body.trim()), `${what}: the answer is whole JSON: ${r.body}`);
+    // libfcgi's own close would shut the socket down and wait up to 2 s in select() for this end
+    // to close, and the one worker would answer the next connection only then.
+    assert.ok(r.ms < 1000, `${what}: answered after ${Math.round(r.ms)} ms`);
+    const closedAt = await r.closed;
+    assert.ok(closedAt !== null && closedAt < 1000, `${what}: the worker closed its end after ${closedAt} ms`);
   }
 });
 
