@@ -9,7 +9,7 @@
  * log one line. Every buffer a request uses is reset, not freed, so a
  * worker allocates almost nothing per request once warm.
  *
- * The worker accepts connections itself (poll on the listening socket and
+ * The worker accepts connections itself (epoll on the listening socket and
  * a self-pipe) and hands each to libfcgi, so a SIGTERM while idle ends the
  * worker at once and a SIGTERM during a request lets it finish first.
  */
@@ -17,12 +17,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -332,7 +332,7 @@ static void worker_signals(void)
 	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);
 	/* restart libfcgi's blocking reads: a stop must not cut off the request
-	 * being read; poll() still wakes up through the self-pipe */
+	 * being read; epoll_wait() still wakes up through the self-pipe */
 	sa.sa_flags = SA_RESTART;
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGQUIT, &sa, NULL);
@@ -391,7 +391,8 @@ void vs_worker_run(const struct vs_config *cfg, int iListenFd, struct vs_slot *p
 	struct vs_response res = { 200, NULL, VS_BUF_INIT, VS_BUF_INIT };
 	struct vs_buf body = VS_BUF_INIT;
 	struct vs_ctx ctx;
-	struct pollfd aPoll[2];
+	struct epoll_event aEv[2], evListen, evSig;
+	int iEpoll;
 	bool bStop = false;
 
 	prctl(PR_SET_PDEATHSIG, SIGTERM);
@@ -418,28 +419,48 @@ void vs_worker_run(const struct vs_config *cfg, int iListenFd, struct vs_slot *p
 	pSlot->iRoute = -1;
 	pSlot->nServed = 0;
 
-	aPoll[0].fd = iListenFd;
-	aPoll[0].events = POLLIN;
-	aPoll[1].fd = aSigPipe[0];
-	aPoll[1].events = POLLIN;
+	/*
+	 * Every worker waits on the one listening socket. Waited on with poll(),
+	 * each new connection woke every idle worker, and all but one found
+	 * nothing to accept (measured with strace under load: 0.84 failed
+	 * accept4 and 2.8 polls per request). EPOLLEXCLUSIVE wakes one waiter
+	 * per connection; the signal pipe is each worker's own.
+	 */
+	iEpoll = epoll_create1(EPOLL_CLOEXEC);
+	evListen.events = EPOLLIN | EPOLLEXCLUSIVE;
+	evListen.data.fd = iListenFd;
+	evSig.events = EPOLLIN;
+	evSig.data.fd = aSigPipe[0];
+	if (iEpoll < 0 || epoll_ctl(iEpoll, EPOLL_CTL_ADD, iListenFd, &evListen) != 0 ||
+	    epoll_ctl(iEpoll, EPOLL_CTL_ADD, aSigPipe[0], &evSig) != 0) {
+		vs_log("error", "event=worker_start_failed reason=epoll");
+		_exit(1);
+	}
 	while (!bStop) {
 		struct sockaddr_storage ss;
 		socklen_t nSs = sizeof(ss);
-		int fd;
+		bool bListen = false, bSig = false;
+		int fd, i, n;
 
-		if (poll(aPoll, 2, -1) < 0) {
+		if ((n = epoll_wait(iEpoll, aEv, 2, -1)) < 0) {
 			if (errno == EINTR)
 				continue;
 			break;
 		}
-		if (aPoll[1].revents & POLLIN) {
+		for (i = 0; i < n; i++) {
+			if (aEv[i].data.fd == aSigPipe[0])
+				bSig = true;
+			else if (aEv[i].data.fd == iListenFd)
+				bListen = true;
+		}
+		if (bSig) {
 			unsigned char c;
 			while (read(aSigPipe[0], &c, 1) == 1)
 				if (c == SIGTERM || c == SIGQUIT)
 					bStop = true;
 			continue;
 		}
-		if (!(aPoll[0].revents & POLLIN))
+		if (!bListen)
 			continue;
 		fd = accept4(iListenFd, (struct sockaddr *)&ss, &nSs, SOCK_CLOEXEC);
 		if (fd < 0)
@@ -452,6 +473,7 @@ void vs_worker_run(const struct vs_config *cfg, int iListenFd, struct vs_slot *p
 		if (cfg->nMaxRequests > 0 && pSlot->nServed >= cfg->nMaxRequests)
 			bStop = true;
 	}
+	close(iEpoll);
 	vs_db_free(ctx.db);
 	vs_buf_free(&res.body);
 	vs_buf_free(&res.headers);
