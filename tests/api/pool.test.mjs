@@ -384,11 +384,12 @@ test('a worker closes its end of a finished request at once: a web server slow t
     const what = `${method} ${uri} with ${body.length} bytes of body, after ${open.length - 1} connections left open`;
     assert.equal(r.status, want, `${what}: ${r.body}\n${stderr}`);
     assert.ok(r.body.trim().startsWith('{') && JSON.parse(r.body.trim()), `${what}: the answer is whole JSON: ${r.body}`);
-    // libfcgi's own close would shut the socket down and wait up to 2 s in select() for this end
-    // to close, and the one worker would answer the next connection only then.
-    assert.ok(r.ms < 1000, `${what}: answered after ${Math.round(r.ms)} ms`);
+    // libfcgi's own close would shut the socket down and wait 2 s in select() for this end to
+    // close, and the one worker would answer the next connection only then (2,003 ms measured).
+    // 1.5 s leaves room for a loaded machine or a sanitized build and still tells the two apart.
+    assert.ok(r.ms < 1500, `${what}: answered after ${Math.round(r.ms)} ms`);
     const closedAt = await r.closed;
-    assert.ok(closedAt !== null && closedAt < 1000, `${what}: the worker closed its end after ${closedAt} ms`);
+    assert.ok(closedAt !== null && closedAt < 1500, `${what}: the worker closed its end after ${closedAt} ms`);
   }
 });
 
